@@ -1,0 +1,130 @@
+/*
+ * capture.h - packets in, ordered TCP bytes out.
+ *
+ * capture/ opens packet sources (saved pcap/pcapng files merged in time
+ * order, or a live interface), strips link layers and tunnels, reassembles
+ * IP fragments and TCP, and hands each direction of each TCP connection to
+ * the layer above through callbacks, in order, exactly once.
+ *
+ * What a caller may rely on:
+ *  - flow_open is called once per TCP connection before any other callback
+ *    for it; flow_close exactly once after the last one (FIN/RST, idle
+ *    timeout, eviction under the memory cap, or the end of input).
+ *  - flow_data delivers each direction's bytes in sequence order with no
+ *    byte twice; a hole that will never fill is reported by flow_gap with
+ *    its length before the bytes that follow it.
+ *  - endpoint A is the connection's initiator when a SYN (or SYN-ACK) was
+ *    seen; on mid-stream pick-up A is a guess (the higher port) and the
+ *    layer above may swap roles once it sees which side sends requests.
+ *  - timestamps are microseconds since the Unix epoch, UTC.
+ *  - nothing is dropped without a counter in struct cap_stats.
+ */
+#ifndef AUTHSCOPE_CAPTURE_H
+#define AUTHSCOPE_CAPTURE_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include <stdbool.h>
+#include <stdio.h>
+
+enum cap_dir { DIR_A_TO_B = 0, DIR_B_TO_A = 1 };
+
+enum cap_close_reason {
+	CLOSE_FIN = 0,   /* both sides FIN, or one FIN and the data drained */
+	CLOSE_RST,
+	CLOSE_TIMEOUT,   /* idle longer than the idle timeout */
+	CLOSE_EVICTED,   /* dropped to stay under the memory cap */
+	CLOSE_EOF,       /* end of input, or shutdown on a signal */
+};
+
+struct flow_info {
+	uint64_t flow_id;          /* 1, 2, 3... in order of first packet */
+	int family;                /* AF_INET or AF_INET6 */
+	uint8_t a_ip[16], b_ip[16];/* IPv4 in the first 4 bytes */
+	uint16_t a_port, b_port;
+	bool syn_seen;             /* A is known to be the initiator */
+	uint64_t first_ts_us;
+};
+
+struct cap_callbacks {
+	void *user;
+	/* returns the upper layer's per-flow pointer (may be NULL) */
+	void *(*flow_open)(void *user, const struct flow_info *fi);
+	void (*flow_data)(void *user, void *flow_user, enum cap_dir dir,
+			  const uint8_t *data, size_t len, uint64_t ts_us);
+	void (*flow_gap)(void *user, void *flow_user, enum cap_dir dir,
+			 uint64_t gap_bytes, uint64_t ts_us);
+	void (*flow_close)(void *user, void *flow_user,
+			   enum cap_close_reason why, uint64_t ts_us);
+};
+
+struct cap_stats {
+	uint64_t packets;          /* packets read from the sources */
+	uint64_t bytes;            /* captured bytes read */
+	uint64_t not_ip;           /* link types / ethertypes we skip (ARP...) */
+	uint64_t not_tcp;          /* IP but not TCP (UDP, ICMP...) */
+	uint64_t truncated;        /* shorter than its headers say (snaplen, damage) */
+	uint64_t bad_link;         /* unsupported link type */
+	uint64_t tunnels;          /* packets decapsulated (GRE, ERSPAN, VXLAN) */
+	uint64_t ip_fragments;     /* fragments seen */
+	uint64_t ip_reassembled;   /* datagrams rebuilt from fragments */
+	uint64_t ip_frag_dropped;  /* fragments dropped: cap, timeout, overlap */
+	uint64_t flows;            /* TCP connections opened */
+	uint64_t flows_timed_out;
+	uint64_t flows_evicted;    /* dropped by the memory cap */
+	uint64_t tcp_retransmit;   /* segments or bytes already delivered */
+	uint64_t tcp_overlap_conflict; /* overlapping bytes that differed */
+	uint64_t tcp_ooo_held;     /* segments held out of order */
+	uint64_t tcp_ooo_dropped;  /* out-of-order segments over the cap */
+	uint64_t tcp_gaps;         /* holes delivered as gaps */
+	uint64_t tcp_gap_bytes;
+	uint64_t kernel_drops;     /* live: pcap_stats ps_drop */
+	uint64_t iface_drops;      /* live: pcap_stats ps_ifdrop */
+};
+
+struct cap_config {
+	uint64_t memcap_bytes;        /* everything capture/ holds; 0 = default */
+	uint64_t flow_ooo_cap_bytes;  /* out-of-order bytes held per flow */
+	uint64_t idle_timeout_us;     /* 0 = default (5 min) */
+	int snaplen;                  /* live: default 262144 */
+	int buffer_kib;               /* live: -B, 0 = libpcap default */
+	bool immediate;               /* live: immediate mode */
+	const char *bpf;              /* NULL or the filter expression */
+};
+
+struct capture;
+
+/* open saved files (pcap or pcapng), merged in timestamp order */
+struct capture *cap_open_files(const char *const *paths, int npaths,
+			       const struct cap_config *cfg,
+			       const struct cap_callbacks *cb,
+			       char *err, size_t errlen);
+/* open a live interface with pcap_create/pcap_activate */
+struct capture *cap_open_live(const char *iface, const struct cap_config *cfg,
+			      const struct cap_callbacks *cb,
+			      char *err, size_t errlen);
+
+/*
+ * Run until input ends, cap_break() is called (from a signal handler), or
+ * a read error.  Returns 0 at the end of input or on break, -1 on error
+ * (message in err: the file and the byte offset of the damage).  Packets
+ * before the damage are processed.
+ */
+int cap_run(struct capture *c, char *err, size_t errlen);
+void cap_break(struct capture *c);       /* async-signal-safe */
+
+/* close every open flow (CLOSE_EOF) so the layers above flush */
+void cap_flush(struct capture *c);
+const struct cap_stats *cap_get_stats(struct capture *c);
+void cap_close(struct capture *c);
+
+/*
+ * Feed one packet by hand (tests, fuzzing): link type as libpcap's DLT_*.
+ * The same path cap_run uses for each packet.
+ */
+void cap_feed(struct capture *c, int dlt, const uint8_t *pkt, size_t caplen,
+	      size_t wirelen, uint64_t ts_us);
+struct capture *cap_new(const struct cap_config *cfg,
+			const struct cap_callbacks *cb);
+
+#endif

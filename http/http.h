@@ -1,0 +1,124 @@
+/*
+ * http.h - ordered TCP bytes in, HTTP/1.x transactions out.
+ *
+ * One http_conn per TCP connection, one llhttp parser per direction.  HTTP
+ * is recognised by its first bytes on any port.  Requests and responses are
+ * paired FIFO, so keep-alive, pipelining, 1xx, HEAD, 204/304 and CONNECT
+ * come out right.  Only the fields below are copied; bodies are counted.
+ *
+ * What a caller may rely on:
+ *  - tx_done is called once per transaction, in request order within the
+ *    connection, when its response is complete, or at http_conn_close()
+ *    (status -1) for requests never answered.
+ *  - every string in struct http_tx is NUL-terminated, bounded by the caps
+ *    below (longer values are cut and HTTP_ANOM_* set), and may hold any
+ *    byte the wire carried except NUL; valid only during the callback.
+ *  - the four authentication headers are kept whole up to HTTP_AUTH_MAX;
+ *    repeated WWW-Authenticate / Proxy-Authenticate headers are all kept.
+ */
+#ifndef AUTHSCOPE_HTTP_H
+#define AUTHSCOPE_HTTP_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include <stdbool.h>
+
+#include "../capture/capture.h"
+
+#define HTTP_METHOD_MAX   32
+#define HTTP_URL_MAX      8192
+#define HTTP_FIELD_MAX    1024     /* Host, User-Agent, Content-Type... */
+#define HTTP_AUTH_MAX     65536    /* one auth header value */
+#define HTTP_CHALLENGES_MAX 8      /* WWW-/Proxy-Authenticate lines kept */
+
+/* anomaly bits, set on the transaction */
+#define HTTP_ANOM_GAP          0x0001u  /* bytes lost inside this tx */
+#define HTTP_ANOM_URL_CUT      0x0002u
+#define HTTP_ANOM_FIELD_CUT    0x0004u
+#define HTTP_ANOM_AUTH_CUT     0x0008u
+#define HTTP_ANOM_PARSE_ERROR  0x0010u  /* llhttp rejected the stream */
+#define HTTP_ANOM_HEADER_LIMIT 0x0020u  /* too many headers / line too long */
+#define HTTP_ANOM_NO_REQUEST   0x0040u  /* response with no request seen */
+#define HTTP_ANOM_PIPELINE_CAP 0x0080u  /* too many pending requests */
+
+struct http_str {
+	char *s;       /* NUL-terminated, NULL when absent */
+	size_t len;
+};
+
+struct http_tx {
+	uint64_t flow_id;
+	uint32_t tx_id;                 /* 0-based within the connection */
+	uint64_t req_ts_us;             /* first byte of the request */
+	uint64_t resp_ts_us;            /* first byte of the response, 0 none */
+	uint64_t resp_end_ts_us;        /* last byte of the response, 0 none */
+
+	/* endpoints with the roles worked out: client sent the request */
+	int family;
+	uint8_t cli_ip[16], srv_ip[16];
+	uint16_t cli_port, srv_port;
+
+	char method[HTTP_METHOD_MAX];
+	struct http_str url;            /* as sent: origin-form, absolute, authority */
+	struct http_str host;
+	struct http_str user_agent;
+	struct http_str referer;
+	char protocol[16];              /* "HTTP/1.1" */
+	int status;                     /* -1 when no response */
+	char resp_protocol[16];
+	struct http_str reason;         /* status phrase */
+
+	struct http_str authorization;          /* request */
+	struct http_str proxy_authorization;    /* request */
+	struct http_str www_authenticate[HTTP_CHALLENGES_MAX];   /* response */
+	int n_www_authenticate;
+	struct http_str proxy_authenticate[HTTP_CHALLENGES_MAX]; /* response */
+	int n_proxy_authenticate;
+	struct http_str x_forwarded_for;        /* request, for verify */
+	struct http_str persistent_auth;        /* response "Persistent-Auth" */
+	struct http_str connection_hdr;         /* response "Connection" */
+
+	uint64_t req_body_bytes;
+	uint64_t resp_body_bytes;
+	uint64_t req_bytes;             /* whole request on the wire */
+	uint64_t resp_bytes;            /* whole response on the wire */
+	unsigned anomalies;             /* HTTP_ANOM_* */
+};
+
+struct http_stats {
+	uint64_t conns;                 /* connections handed to http/ */
+	uint64_t conns_http;            /* recognised as HTTP */
+	uint64_t conns_not_http;
+	uint64_t requests;
+	uint64_t responses;
+	uint64_t unanswered;            /* requests flushed with status -1 */
+	uint64_t orphan_responses;      /* responses with no request */
+	uint64_t parse_errors;
+	uint64_t resyncs;               /* direction restarted after a gap/error */
+	uint64_t tunnels;               /* CONNECT 2xx / Upgrade: stopped parsing */
+	uint64_t cut_fields;
+};
+
+struct http_callbacks {
+	void *user;
+	/* conn_user is what the caller passed to http_conn_new */
+	void (*tx_done)(void *user, void *conn_user, const struct http_tx *tx);
+};
+
+struct http_ctx;     /* shared by all connections: callbacks, stats, caps */
+struct http_conn;
+
+struct http_ctx *http_ctx_new(const struct http_callbacks *cb);
+void http_ctx_free(struct http_ctx *h);
+const struct http_stats *http_get_stats(const struct http_ctx *h);
+
+struct http_conn *http_conn_new(struct http_ctx *h, const struct flow_info *fi,
+				void *conn_user);
+void http_conn_data(struct http_conn *c, enum cap_dir dir,
+		    const uint8_t *data, size_t len, uint64_t ts_us);
+void http_conn_gap(struct http_conn *c, enum cap_dir dir, uint64_t gap_bytes,
+		   uint64_t ts_us);
+/* flushes every pending transaction, then frees c */
+void http_conn_close(struct http_conn *c, uint64_t ts_us);
+
+#endif
