@@ -1,0 +1,52 @@
+/*
+ * pipeline.h - the whole chain capture/ -> http/ -> ntlm/ as one call.
+ *
+ * main.c (record writing) and verify (matching against a server log) both
+ * need the wire records; this is the one place that wires the layers
+ * together.  Records arrive through the sink in the order transactions
+ * complete: in request order within a connection, interleaved across
+ * connections.
+ */
+#ifndef AUTHSCOPE_PIPELINE_H
+#define AUTHSCOPE_PIPELINE_H
+
+#include <stdio.h>
+#include <jansson.h>
+
+#include "../capture/capture.h"
+#include "../ntlm/record.h"
+
+struct pipeline_opts {
+	const char *const *files;      /* -r, in any order: merged by time */
+	int nfiles;
+	const char *iface;             /* -i, or NULL */
+	struct cap_config cap;
+	const char *const *keytabs;    /* --keytab, may be 0 */
+	int nkeytabs;
+	bool progress;                 /* progress line on stderr */
+};
+
+struct pipeline_sink {
+	void *user;
+	void (*on_http)(void *user, const struct as_http *r);
+	void (*on_auth)(void *user, const struct as_auth *a);
+};
+
+struct pipeline;
+
+/* NULL with a message in err on bad input (unreadable file, bad filter,
+   unreadable keytab) */
+struct pipeline *pipeline_new(const struct pipeline_opts *o,
+			      const struct pipeline_sink *sink,
+			      char *err, size_t errlen);
+/* 0 when input ended or pipeline_break was called, -1 on a read error
+   (everything before it was delivered); every open transaction is
+   flushed to the sink before it returns */
+int pipeline_run(struct pipeline *p, char *err, size_t errlen);
+void pipeline_break(struct pipeline *p);             /* async-signal-safe */
+/* counters of every layer: human-readable, and as a JSON object */
+void pipeline_print_stats(const struct pipeline *p, FILE *f);
+json_t *pipeline_stats_json(const struct pipeline *p);
+void pipeline_free(struct pipeline *p);
+
+#endif
