@@ -1,0 +1,246 @@
+#!/usr/bin/env python3
+"""Check a directory of rig scenarios (NAME.pcap, NAME.expect, NAME.server.log).
+
+  check.py [--authscope BIN] [--no-log] [--no-expect] DIR [SCENARIO ...]
+
+For every scenario (default: every DIR/*.expect):
+  1. tshark's HTTP transactions in NAME.pcap (method, url, status, grouped per
+     TCP connection) equal what NAME.expect says the client did;
+  2. NAME.server.log has one line per expected request, with the user the
+     server is known to log for it (rules in server_user() below, facts in
+     pcaps/README.md);
+  3. with --authscope BIN: BIN -r NAME.pcap prints JSON records whose http
+     transactions (method, url, status) are exactly tshark's; if
+     NAME.authscope.json (a golden file) exists, BIN's output equals it
+     (timestamps and flow ids included: the capture is fixed).
+Prints one line per check, "N passed, N failed" last; exit 1 on any failure.
+"""
+import argparse
+import collections
+import glob
+import json
+import os
+import re
+import subprocess
+import sys
+
+FAILS = []
+PASSES = [0]
+
+
+def ok(cond, what):
+    if cond:
+        PASSES[0] += 1
+        print("ok   " + what)
+    else:
+        FAILS.append(what)
+        print("FAIL " + what)
+    return cond
+
+
+def read_expect(path):
+    meta, reqs = {}, []
+    for line in open(path, encoding="utf-8"):
+        line = line.rstrip("\n")
+        if not line or line.startswith("#"):
+            continue
+        f = line.split("\t")
+        if f[0] == "req":
+            conn, method, url, status, user, domain, scheme, creds = f[1:9]
+            reqs.append(dict(conn=int(conn), method=method, url=url,
+                             status=int(status), user=user, domain=domain,
+                             scheme=scheme, creds=creds))
+        else:
+            meta[f[0]] = f[1] if len(f) > 1 else ""
+    return meta, reqs
+
+
+def tshark_tx(pcap, port):
+    """[(stream, method, url, status)] from tshark, requests paired with
+    responses in order within each TCP connection."""
+    cmd = ["tshark", "-n", "-r", pcap, "-d", "tcp.port==%s,http" % port,
+           "-Y", "http.request or http.response", "-T", "fields",
+           "-E", "separator=/t", "-e", "tcp.stream", "-e", "http.request.method",
+           "-e", "http.request.uri", "-e", "http.response.code"]
+    p = subprocess.run(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                       text=True)
+    if p.returncode != 0:
+        raise RuntimeError("tshark failed on %s: %s" % (pcap, p.stderr.strip()))
+    reqs = collections.defaultdict(list)
+    resps = collections.defaultdict(list)
+    order = []
+    for line in p.stdout.splitlines():
+        f = (line.split("\t") + ["", "", "", ""])[:4]
+        s = int(f[0])
+        if s not in order:
+            order.append(s)
+        # one packet may hold several pipelined messages: comma-joined fields
+        if f[1]:
+            for m, u in zip(f[1].split(","), f[2].split(",")):
+                reqs[s].append((m, u))
+        if f[3]:
+            for c in f[3].split(","):
+                resps[s].append(int(c))
+    out = []
+    for s in order:
+        for i, (m, u) in enumerate(reqs[s]):
+            st = resps[s][i] if i < len(resps[s]) else None
+            out.append((s, m, u, st))
+    return out
+
+
+def per_conn(rows):
+    """Sorted list of per-connection transaction sequences: independent of
+    how parallel connections interleave or are numbered."""
+    d = collections.OrderedDict()
+    for conn, m, u, st in rows:
+        d.setdefault(conn, []).append((m, u, st))
+    return sorted(d.values())
+
+
+# ---- server logs
+
+APACHE_RE = re.compile(r'^(\S+) (\S+) (\d+) (\S+) \[([^\]]+)\] "([^"]*)" (\d{3}) (\S+) "([^"]*)" (\d+)$')
+
+
+def parse_apache(line):
+    m = APACHE_RE.match(line)
+    if not m:
+        return None
+    user = m.group(1).replace("\\\\", "\\")
+    req = m.group(6).split(" ")
+    return dict(user=user, method=req[0], url=req[1] if len(req) > 1 else "",
+                status=int(m.group(7)))
+
+
+def parse_squid(line):
+    f = line.split()
+    if len(f) < 10:
+        return None
+    return dict(user=f[7], method=f[5], url=f[6],
+                status=int(f[3].split("/")[1]))
+
+
+def server_user(server, r):
+    """The user name the server logs for expected request r (measured: see
+    pcaps/README.md); '-' when it logs none."""
+    if r["status"] >= 300 or r["user"] == "-":
+        return "-"
+    scheme, user, dom = r["scheme"], r["user"], r["domain"]
+    if server == "apache":
+        if scheme in ("NTLM", "Negotiate/NTLMSSP"):
+            return "%s\\%s" % (dom, user)        # gss-ntlmssp's DOMAIN\user
+        if scheme == "Negotiate/Kerberos":
+            return "%s@%s" % (user, dom)         # the client principal
+        return user                               # Basic
+    if server == "squid":
+        if scheme == "NTLM":
+            return SQUID_FAKE_NTLM_USER(user, dom)
+        if scheme == "Negotiate/Kerberos":
+            return "%s@%s" % (user, dom)
+    return user
+
+
+def SQUID_FAKE_NTLM_USER(user, dom):
+    # ntlm_fake_auth answers "AF DOMAIN\user"; squid logs it %-escaped
+    return "%s%%5C%s" % (dom, user)
+
+
+def check_log(name, path, server, exp):
+    if not os.path.exists(path):
+        return ok(False, "%s: server log %s missing" % (name, path))
+    parse = parse_apache if server == "apache" else parse_squid
+    got, bad = [], []
+    for line in open(path, encoding="utf-8", errors="replace"):
+        line = line.rstrip("\n")
+        if not line:
+            continue
+        e = parse(line)
+        if e is None:
+            bad.append(line)
+        else:
+            got.append((e["method"], e["url"], e["status"], e["user"]))
+    ok(not bad, "%s: every server log line parses %s" % (name, bad[:2] if bad else ""))
+    want = []
+    for r in exp:
+        url = r["url"]
+        want.append((r["method"], url, r["status"], server_user(server, r)))
+    ok(sorted(got) == sorted(want),
+       "%s: server log (method, url, status, user) = expected\n     log:    %s\n     expect: %s"
+       % (name, sorted(got), sorted(want)) if sorted(got) != sorted(want)
+       else "%s: server log has the %d expected lines and users" % (name, len(want)))
+
+
+# ---- authscope
+
+def authscope_tx(binary, pcap):
+    p = subprocess.run([binary, "-r", pcap], stdout=subprocess.PIPE,
+                       stderr=subprocess.PIPE, text=True, timeout=120)
+    if p.returncode != 0:
+        raise RuntimeError("%s -r %s exited %d: %s" % (binary, pcap, p.returncode,
+                                                       p.stderr.strip()[-500:]))
+    rows = []
+    for line in p.stdout.splitlines():
+        if not line.strip():
+            continue
+        o = json.loads(line)
+        if o.get("event_type") != "http":
+            continue
+        rows.append((o.get("flow_id"), o.get("http.method"), o.get("http.url"),
+                     o.get("http.status"), o))
+    return rows, p.stdout
+
+
+def main():
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--authscope")
+    ap.add_argument("--no-log", action="store_true")
+    ap.add_argument("--no-expect", action="store_true")
+    ap.add_argument("dir")
+    ap.add_argument("scenarios", nargs="*")
+    a = ap.parse_args()
+    names = a.scenarios or sorted(os.path.basename(p)[:-7]
+                                  for p in glob.glob(os.path.join(a.dir, "*.expect")))
+    ok(bool(names), "scenarios found in %s" % a.dir)
+    for name in names:
+        base = os.path.join(a.dir, name)
+        if not ok(os.path.exists(base + ".expect"), "%s: %s.expect exists" % (name, name)):
+            continue
+        meta, exp = read_expect(base + ".expect")
+        if not ok(os.path.getsize(base + ".pcap") > 24 if os.path.exists(base + ".pcap") else False,
+                  "%s: capture exists and is not empty" % name):
+            continue
+        try:
+            tx = tshark_tx(base + ".pcap", meta["port"])
+        except RuntimeError as e:
+            ok(False, "%s: %s" % (name, e))
+            continue
+        want = per_conn([(r["conn"], r["method"], r["url"], r["status"]) for r in exp])
+        got = per_conn(tx)
+        if not a.no_expect:
+            ok(got == want, "%s: tshark transactions per connection = expected%s"
+               % (name, "" if got == want else "\n     tshark: %s\n     expect: %s" % (got, want)))
+        if not a.no_log:
+            check_log(name, base + ".server.log", meta.get("server", "apache"), exp)
+        if a.authscope:
+            try:
+                rows, raw = authscope_tx(a.authscope, base + ".pcap")
+            except (RuntimeError, ValueError, subprocess.TimeoutExpired) as e:
+                ok(False, "%s: authscope: %s" % (name, e))
+                continue
+            mine = sorted((m, u, s) for _, m, u, s, _ in rows)
+            theirs = sorted((m, u, s) for _, m, u, s in tx)
+            ok(mine == theirs, "%s: authscope transactions (method, url, status) = tshark's%s"
+               % (name, "" if mine == theirs else "\n     authscope: %s\n     tshark:    %s" % (mine, theirs)))
+            mine_c = per_conn([(f, m, u, s) for f, m, u, s, _ in rows])
+            ok(mine_c == got, "%s: authscope groups them per connection as tshark does" % name)
+            golden = base + ".authscope.json"
+            if os.path.exists(golden):
+                ok(raw == open(golden, encoding="utf-8").read(),
+                   "%s: authscope output = golden %s" % (name, os.path.basename(golden)))
+    print("%d passed, %d failed" % (PASSES[0], len(FAILS)))
+    return 1 if FAILS else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,332 @@
+#!/bin/bash
+# Real-server capture rig: runs Apache (mod_auth_gssapi + gss-ntlmssp, Basic,
+# no auth), an MIT KDC and Squid on 127.0.0.1 with private configs in a temp
+# dir, drives each scenario with curl or tests/e2e/ntlm_client.py, and leaves
+# per scenario in OUTDIR:
+#   NAME.pcap          tcpdump -i lo of that scenario only (HTTP port only)
+#   NAME.server.log    the server's own lines for it (Apache custom format,
+#                      or Squid's native access.log for proxy scenarios)
+#   NAME.combined.log  Apache's plain combined log lines (Apache scenarios)
+#   NAME.expect        what the client was told to do (see pcaps/README.md)
+# plus authscope-test.keytab (test keys of the throw-away realm).
+#
+#   usage: rig.sh OUTDIR [SCENARIO ...]     (root; default: every scenario)
+#   env:   E2E_KEEP=1 keeps the temp dir (configs, error logs) for debugging
+#
+# Nothing global is touched: /etc/apache2, /etc/squid, /etc/krb5.conf are
+# never read for our servers (private -f / KRB5_CONFIG / KRB5_KDC_PROFILE),
+# every socket is bound to 127.0.0.1, and every process started here is
+# stopped by its PID on exit.
+set -u
+HERE=$(cd "$(dirname "$0")" && pwd)
+PY=/usr/bin/python3        # Debian's python: python3-ntlm-auth lives there
+
+die() { echo "rig: FAIL: $*" >&2; exit 1; }
+
+[ $# -ge 1 ] || die "usage: rig.sh OUTDIR [SCENARIO ...]"
+OUT=$1; shift
+[ "$(id -u)" = 0 ] || die "needs root (servers drop to www-data/proxy, tcpdump on lo)"
+mkdir -p "$OUT" || die "cannot create $OUT"
+OUT=$(cd "$OUT" && pwd)
+
+ALL_SCENARIOS="ntlm-success kerberos kerberos-rc4 ntlm-keepalive ntlm-wrong-password
+basic-good basic-bad proxy-ntlm negotiate-ntlm ntlm-two-users
+ntlm-type3-other-connection ntlm-pipelined proxy-negotiate"
+SCENARIOS=${*:-$ALL_SCENARIOS}
+
+for b in /usr/sbin/apache2 /usr/lib/apache2/modules/mod_auth_gssapi.so \
+	/usr/lib/x86_64-linux-gnu/gssntlmssp/gssntlmssp.so /usr/sbin/squid \
+	/usr/lib/squid/ntlm_fake_auth /usr/lib/squid/negotiate_kerberos_auth \
+	/usr/sbin/krb5kdc /usr/sbin/kdb5_util /usr/sbin/kadmin.local /usr/bin/kinit \
+	/usr/bin/curl /usr/bin/tcpdump /usr/bin/htpasswd "$PY"; do
+	[ -e "$b" ] || die "missing $b: install tests/deps-extra.txt (make deps)"
+done
+$PY -c 'import ntlm_auth.ntlm' 2>/dev/null || die "python3-ntlm-auth missing (make deps)"
+
+W=$(mktemp -d /tmp/authscope-e2e.XXXXXX) || die "mktemp"
+chmod 755 "$W"             # Apache's and Squid's children run unprivileged
+PIDS=""                    # pid files of the servers we started
+CAP_PID=""
+
+cleanup() {
+	local f p
+	[ -n "$CAP_PID" ] && kill -INT "$CAP_PID" 2>/dev/null && wait "$CAP_PID" 2>/dev/null
+	for f in $PIDS; do
+		[ -s "$f" ] || continue
+		p=$(cat "$f")
+		kill "$p" 2>/dev/null
+	done
+	for f in $PIDS; do
+		[ -s "$f" ] || continue
+		p=$(cat "$f")
+		for _ in 1 2 3 4 5 6 7 8 9 10; do
+			kill -0 "$p" 2>/dev/null || break
+			sleep 0.3
+		done
+		kill -9 "$p" 2>/dev/null
+	done
+	if [ "${E2E_KEEP:-0}" = 1 ]; then echo "rig: kept $W" >&2; else rm -rf "$W"; fi
+}
+trap cleanup EXIT
+trap 'exit 1' INT TERM
+
+# free TCP ports on 127.0.0.1, asked from the kernel
+read -r P_KDC P_HTTP P_PROXY P_KADM <<EOF
+$($PY -c '
+import socket
+ss = [socket.socket() for _ in range(4)]
+for s in ss: s.bind(("127.0.0.1", 0))
+print(*[s.getsockname()[1] for s in ss])')
+EOF
+
+REALM=AUTHSCOPE.TEST
+NBDOM=AUTHSCOPE            # NetBIOS domain gss-ntlmssp announces and knows
+PW_ALICE='Alice-Pass-1'
+PW_BOB='Bob-Pass-2'
+PW_CAROL='Carol-Pass-3'
+UA='authscope-e2e'
+
+# ---------------------------------------------------------------- KDC
+setup_kdc() {
+	mkdir -p "$W/kdc"
+	cat >"$W/krb5.conf" <<EOF
+[libdefaults]
+	default_realm = $REALM
+	dns_lookup_kdc = false
+	dns_lookup_realm = false
+	dns_canonicalize_hostname = false
+	rdns = false
+	udp_preference_limit = 1
+	permitted_enctypes = aes256-cts-hmac-sha1-96 rc4-hmac
+	default_tkt_enctypes = aes256-cts-hmac-sha1-96 rc4-hmac
+	default_tgs_enctypes = aes256-cts-hmac-sha1-96 rc4-hmac
+	allow_rc4 = true
+[realms]
+	$REALM = {
+		kdc = 127.0.0.1:$P_KDC
+		admin_server = 127.0.0.1:$P_KADM
+	}
+[domain_realm]
+	localhost = $REALM
+EOF
+	# a client that asks for RC4 service tickets only
+	sed 's/^\tdefault_tgs_enctypes = .*/\tdefault_tgs_enctypes = rc4-hmac/' \
+		"$W/krb5.conf" >"$W/krb5-rc4.conf"
+	cat >"$W/kdc.conf" <<EOF
+[kdcdefaults]
+	kdc_listen = 127.0.0.1:$P_KDC
+	kdc_tcp_listen = 127.0.0.1:$P_KDC
+[realms]
+	$REALM = {
+		database_name = $W/kdc/principal
+		key_stash_file = $W/kdc/stash
+		acl_file = $W/kdc/kadm5.acl
+		kadmind_listen = 127.0.0.1:$P_KADM
+		supported_enctypes = aes256-cts-hmac-sha1-96:normal rc4-hmac:normal
+		max_life = 1h
+	}
+[logging]
+	kdc = FILE:$W/kdc/kdc.log
+	admin_server = FILE:$W/kdc/kadmin.log
+	default = FILE:$W/kdc/krb5lib.log
+EOF
+	: >"$W/kdc/kadm5.acl"
+	export KRB5_CONFIG="$W/krb5.conf" KRB5_KDC_PROFILE="$W/kdc.conf"
+	kdb5_util create -s -r $REALM -P 'master-test-only' >"$W/kdc/create.log" 2>&1 ||
+		die "kdb5_util create: $(cat "$W/kdc/create.log")"
+	local q="$W/kdc/kadmin.log.out"
+	kadm() { kadmin.local -r $REALM -q "$1" >>"$q" 2>&1 || die "kadmin.local $1: $(tail -3 "$q")"; }
+	kadm "addprinc -pw $PW_ALICE alice"
+	kadm "addprinc -pw $PW_BOB bob"
+	kadm "addprinc -e rc4-hmac:normal -pw $PW_CAROL carol"
+	kadm "addprinc -randkey HTTP/localhost"
+	kadm "ktadd -k $W/http.keytab -e aes256-cts-hmac-sha1-96:normal,rc4-hmac:normal HTTP/localhost"
+	chmod 644 "$W/http.keytab"     # test keys of a throw-away realm
+	krb5kdc -n -P "$W/kdc/krb5kdc.pid" >"$W/kdc/stdout" 2>&1 &
+	echo $! >"$W/kdc/krb5kdc.pid.ours"
+	PIDS="$PIDS $W/kdc/krb5kdc.pid.ours"
+	wait_port $P_KDC || die "krb5kdc did not listen on 127.0.0.1:$P_KDC: $(tail -5 "$W/kdc/kdc.log" "$W/kdc/stdout" 2>/dev/null)"
+	local u pw
+	for u in alice bob carol; do
+		eval "pw=\$PW_$(echo $u | tr a-z A-Z)"
+		echo "$pw" | KRB5CCNAME="FILE:$W/cc.$u" kinit $u@$REALM >"$W/kdc/kinit.$u" 2>&1 ||
+			die "kinit $u: $(cat "$W/kdc/kinit.$u")"
+	done
+}
+
+wait_port() {     # PORT: wait up to 10 s for a listener on 127.0.0.1:PORT
+	local i
+	for i in $(seq 1 100); do
+		$PY -c "import socket,sys; s=socket.socket(); s.settimeout(0.2); sys.exit(s.connect_ex(('127.0.0.1',$1)))" 2>/dev/null && return 0
+		sleep 0.1
+	done
+	return 1
+}
+
+# ---------------------------------------------------------------- Apache
+setup_apache() {
+	mkdir -p "$W/apache/htdocs/ntlm" "$W/apache/htdocs/krb" "$W/apache/htdocs/nego" \
+		"$W/apache/htdocs/basic" "$W/apache/htdocs/open" "$W/apache/logs"
+	local d
+	for d in ntlm krb nego basic open; do
+		echo "hello from /$d/" >"$W/apache/htdocs/$d/index.html"
+		for n in 1 2 3 4; do echo "/$d/page$n" >"$W/apache/htdocs/$d/page$n.txt"; done
+	done
+	# gss-ntlmssp's user database: DOMAIN:user:password
+	printf '%s:alice:%s\n%s:bob:%s\n' $NBDOM "$PW_ALICE" $NBDOM "$PW_BOB" >"$W/ntlm-users"
+	chmod 644 "$W/ntlm-users"
+	htpasswd -bc "$W/htpasswd" alice "$PW_ALICE" >/dev/null 2>&1 || die htpasswd
+	htpasswd -b "$W/htpasswd" bob "$PW_BOB" >/dev/null 2>&1 || die htpasswd
+	chmod 644 "$W/htpasswd"
+	local M=/usr/lib/apache2/modules
+	cat >"$W/apache/httpd.conf" <<EOF
+ServerRoot $W/apache
+ServerName localhost
+Listen 127.0.0.1:$P_HTTP
+PidFile $W/apache/httpd.pid
+ErrorLog $W/apache/logs/error.log
+LogLevel warn auth_gssapi:debug
+User www-data
+Group www-data
+LoadModule mpm_event_module $M/mod_mpm_event.so
+LoadModule authz_core_module $M/mod_authz_core.so
+LoadModule authz_user_module $M/mod_authz_user.so
+LoadModule authn_core_module $M/mod_authn_core.so
+LoadModule authn_file_module $M/mod_authn_file.so
+LoadModule auth_basic_module $M/mod_auth_basic.so
+LoadModule auth_gssapi_module $M/mod_auth_gssapi.so
+LoadModule mime_module $M/mod_mime.so
+LoadModule dir_module $M/mod_dir.so
+TypesConfig /etc/mime.types
+DirectoryIndex index.html
+KeepAlive On
+MaxKeepAliveRequests 100
+KeepAliveTimeout 15
+DocumentRoot $W/apache/htdocs
+# %u user, client ip:port, server ip:port, time with usec, %k = requests
+# already served on this connection (0 = first)
+LogFormat "%u %a %{remote}p %A:%{local}p [%{%d/%b/%Y:%H:%M:%S}t.%{usec_frac}t %{%z}t] \"%r\" %>s %b \"%{User-Agent}i\" %k" authscope
+CustomLog $W/apache/logs/access.log authscope
+LogFormat "%h %l %u %t \"%r\" %>s %O \"%{Referer}i\" \"%{User-Agent}i\"" combined
+CustomLog $W/apache/logs/combined.log combined
+<Directory />
+	AllowOverride None
+	Require all denied
+</Directory>
+<Directory $W/apache/htdocs>
+	Require all granted
+</Directory>
+<Location /ntlm>
+	AuthType GSSAPI
+	AuthName "authscope NTLM"
+	GssapiAllowedMech ntlmssp
+	GssapiConnectionBound On
+	Require valid-user
+</Location>
+<Location /nego>
+	AuthType GSSAPI
+	AuthName "authscope Negotiate"
+	GssapiAllowedMech krb5
+	GssapiAllowedMech ntlmssp
+	GssapiCredStore keytab:$W/http.keytab
+	GssapiConnectionBound On
+	Require valid-user
+</Location>
+<Location /krb>
+	AuthType GSSAPI
+	AuthName "authscope Kerberos"
+	GssapiAllowedMech krb5
+	GssapiCredStore keytab:$W/http.keytab
+	Require valid-user
+</Location>
+<Location /basic>
+	AuthType Basic
+	AuthName "authscope Basic"
+	AuthBasicProvider file
+	AuthUserFile $W/htpasswd
+	Require valid-user
+</Location>
+EOF
+	NTLM_USER_FILE="$W/ntlm-users" NETBIOS_DOMAIN_NAME=$NBDOM NETBIOS_COMPUTER_NAME=WEBSRV \
+	KRB5_CONFIG="$W/krb5.conf" KRB5_KTNAME="FILE:$W/http.keytab" \
+		/usr/sbin/apache2 -f "$W/apache/httpd.conf" -k start >"$W/apache/start.out" 2>&1 ||
+		die "apache2 did not start: $(cat "$W/apache/start.out"; tail -5 "$W/apache/logs/error.log" 2>/dev/null)"
+	PIDS="$PIDS $W/apache/httpd.pid"
+	wait_port $P_HTTP || die "apache2 did not listen on 127.0.0.1:$P_HTTP: $(tail -5 "$W/apache/logs/error.log")"
+	for _ in 1 2 3 4 5 6 7 8 9 10; do [ -s "$W/apache/httpd.pid" ] && break; sleep 0.2; done
+}
+
+# ---------------------------------------------------------------- capture
+# cap_start NAME PORT apache|squid: tcpdump on lo for that port only, into
+# $OUT/NAME.pcap, and the head of $OUT/NAME.expect
+cap_start() {
+	CUR=$1 CURSRV=$3
+	rm -f "$OUT/$1.pcap"
+	tcpdump -i lo --immediate-mode -U -n -Z root -s 0 -w "$OUT/$1.pcap" "tcp port $2" >"$W/tcpdump.$1.err" 2>&1 &
+	CAP_PID=$!
+	local i
+	for i in $(seq 1 50); do
+		grep -q 'listening on' "$W/tcpdump.$1.err" && break
+		kill -0 $CAP_PID 2>/dev/null || die "tcpdump for $1: $(cat "$W/tcpdump.$1.err")"
+		sleep 0.1
+	done
+	grep -q 'listening on' "$W/tcpdump.$1.err" || die "tcpdump for $1 did not start"
+	ALOG0=$(wc -l <"$W/apache/logs/access.log")
+	CLOG0=$(wc -l <"$W/apache/logs/combined.log")
+	SLOG0=$( (cat "$W/squid/access.log" 2>/dev/null || true) | wc -l)
+	{
+		printf '# authscope e2e expectations: what the client was told to do\n'
+		printf 'scenario\t%s\nport\t%s\nserver\t%s\n' "$1" "$2" "$3"
+		printf '# req\tconn\tmethod\turl\tstatus\tuser\tdomain\tscheme\tcreds\n'
+	} >"$OUT/$1.expect"
+}
+
+# expect CONN METHOD URL STATUS USER DOMAIN SCHEME CREDS  (- for none)
+# CREDS: sent (this request carries credentials), inherited (none, but the
+# connection authenticated earlier), none
+expect() { printf 'req\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n' "$@" >>"$OUT/$CUR.expect"; }
+
+# cap_stop: stop tcpdump, slice the server logs for this scenario
+cap_stop() {
+	sleep 0.5                  # let servers write their log lines
+	kill -INT $CAP_PID
+	wait $CAP_PID 2>/dev/null
+	CAP_PID=""
+	[ -s "$OUT/$CUR.pcap" ] || die "$CUR: empty capture"
+	if [ "$CURSRV" = squid ]; then
+		tail -n +$((SLOG0 + 1)) "$W/squid/access.log" >"$OUT/$CUR.server.log"
+		rm -f "$OUT/$CUR.combined.log"
+	else
+		tail -n +$((ALOG0 + 1)) "$W/apache/logs/access.log" >"$OUT/$CUR.server.log"
+		tail -n +$((CLOG0 + 1)) "$W/apache/logs/combined.log" >"$OUT/$CUR.combined.log"
+	fi
+	echo "rig: $CUR: $(wc -c <"$OUT/$CUR.pcap") bytes, $(wc -l <"$OUT/$CUR.server.log") log lines" >&2
+}
+
+# NTLM needs MD4, which OpenSSL 3 keeps in its legacy provider: a private
+# openssl.cnf for the python client only
+printf '%s\n' 'openssl_conf = openssl_init' '[openssl_init]' 'providers = provider_sect' \
+	'[provider_sect]' 'default = default_sect' 'legacy = legacy_sect' \
+	'[default_sect]' 'activate = 1' '[legacy_sect]' 'activate = 1' >"$W/openssl.cnf"
+NTLMC="env OPENSSL_CONF=$W/openssl.cnf $PY $HERE/ntlm_client.py"
+BASE="http://localhost:$P_HTTP"
+
+# ---------------------------------------------------------------- scenarios
+sc_ntlm_success() {
+	cap_start ntlm-success $P_HTTP apache
+	expect 1 GET /ntlm/ 401 - - - none
+	expect 1 GET /ntlm/ 401 alice $NBDOM NTLM sent
+	expect 1 GET /ntlm/ 200 alice $NBDOM NTLM sent
+	$NTLMC --url "$BASE/ntlm/" --user alice --domain $NBDOM --password "$PW_ALICE" \
+		--ua "$UA" --expect 401,401,200 >"$W/client.out" 2>&1 ||
+		die "ntlm-success client: $(cat "$W/client.out")"
+	cap_stop
+}
+
+setup_kdc
+setup_apache
+for s in $SCENARIOS; do
+	"sc_$(echo "$s" | tr - _)" || die "scenario $s"
+done
+cp "$W/http.keytab" "$OUT/authscope-test.keytab"
+echo "rig: done: $OUT" >&2
