@@ -124,9 +124,11 @@ def parse_squid(line):
 def server_user(server, r):
     """The user name the server logs for expected request r (measured: see
     pcaps/README.md); '-' when it logs none."""
-    if r["status"] >= 300 or r["user"] == "-":
-        return "-"
     scheme, user, dom = r["scheme"], r["user"], r["domain"]
+    if server == "apache" and scheme == "Basic" and r["creds"] == "sent":
+        return user     # mod_auth_basic sets the user before checking it
+    if r["status"] >= 300 or user == "-":
+        return "-"
     if server == "apache":
         if scheme in ("NTLM", "Negotiate/NTLMSSP"):
             return "%s\\%s" % (dom, user)        # gss-ntlmssp's DOMAIN\user
@@ -169,6 +171,21 @@ def check_log(name, path, server, exp):
        "%s: server log (method, url, status, user) = expected\n     log:    %s\n     expect: %s"
        % (name, sorted(got), sorted(want)) if sorted(got) != sorted(want)
        else "%s: server log has the %d expected lines and users" % (name, len(want)))
+
+
+def check_keytab(name, pcap, keytab, port, users):
+    """The keytab beside the capture decrypts its tickets (tshark shows the
+    client names that are only inside the encrypted part)."""
+    if not ok(os.path.exists(keytab), "%s: keytab %s exists" % (name, keytab)):
+        return
+    p = subprocess.run(["tshark", "-n", "-r", pcap, "-d", "tcp.port==%s,http" % port,
+                        "-o", "kerberos.decrypt:TRUE", "-o", "kerberos.file:" + keytab,
+                        "-Y", "kerberos.CNameString", "-T", "fields",
+                        "-e", "kerberos.CNameString"],
+                       stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    names = set(",".join(p.stdout.split()).split(",")) - {""}
+    ok(set(users) <= names, "%s: keytab decrypts the ticket: client %s (tshark: %s)"
+       % (name, ",".join(users), ",".join(sorted(names))))
 
 
 # ---- authscope
@@ -220,6 +237,9 @@ def main():
         if not a.no_expect:
             ok(got == want, "%s: tshark transactions per connection = expected%s"
                % (name, "" if got == want else "\n     tshark: %s\n     expect: %s" % (got, want)))
+        krb = sorted({r["user"] for r in exp if r["scheme"] == "Negotiate/Kerberos" and r["creds"] == "sent"})
+        if krb:
+            check_keytab(name, base + ".pcap", os.path.join(a.dir, "authscope-test.keytab"), meta["port"], krb)
         if not a.no_log:
             check_log(name, base + ".server.log", meta.get("server", "apache"), exp)
         if a.authscope:

@@ -108,9 +108,11 @@ setup_kdc() {
 	}
 [domain_realm]
 	localhost = $REALM
+	.localhost = $REALM
 EOF
-	# a client that asks for RC4 service tickets only
-	sed 's/^\tdefault_tgs_enctypes = .*/\tdefault_tgs_enctypes = rc4-hmac/' \
+	# a client that asks for RC4 tickets only (carol: her TGT and service
+	# ticket both RC4, or the library refuses the AES TGT session key)
+	sed 's/^\tdefault_t\(gs\|kt\)_enctypes = .*/\tdefault_t\1_enctypes = rc4-hmac/' \
 		"$W/krb5.conf" >"$W/krb5-rc4.conf"
 	cat >"$W/kdc.conf" <<EOF
 [kdcdefaults]
@@ -139,19 +141,26 @@ EOF
 	kadm "addprinc -pw $PW_ALICE alice"
 	kadm "addprinc -pw $PW_BOB bob"
 	kadm "addprinc -e rc4-hmac:normal -pw $PW_CAROL carol"
-	kadm "addprinc -randkey HTTP/localhost"
-	kadm "ktadd -k $W/http.keytab -e aes256-cts-hmac-sha1-96:normal,rc4-hmac:normal HTTP/localhost"
+	# the service key comes from a fixed password, so every run makes the
+	# same keys and the committed keytab decrypts every committed capture
+	kadm "addprinc -e aes256-cts-hmac-sha1-96:normal,rc4-hmac:normal -pw http-test-key-1 HTTP/localhost"
+	# a service with an RC4 key only: its tickets are RC4-encrypted (the KDC
+	# encrypts a ticket with the service's strongest key, whatever the client
+	# asks); curl reaches it as rc4.localhost via --resolve
+	kadm "addprinc -e rc4-hmac:normal -pw http-test-key-2 HTTP/rc4.localhost"
+	kadm "ktadd -norandkey -k $W/http.keytab HTTP/localhost"
+	kadm "ktadd -norandkey -k $W/http.keytab HTTP/rc4.localhost"
 	chmod 644 "$W/http.keytab"     # test keys of a throw-away realm
 	krb5kdc -n -P "$W/kdc/krb5kdc.pid" >"$W/kdc/stdout" 2>&1 &
 	echo $! >"$W/kdc/krb5kdc.pid.ours"
 	PIDS="$PIDS $W/kdc/krb5kdc.pid.ours"
 	wait_port $P_KDC || die "krb5kdc did not listen on 127.0.0.1:$P_KDC: $(tail -5 "$W/kdc/kdc.log" "$W/kdc/stdout" 2>/dev/null)"
-	local u pw
-	for u in alice bob carol; do
-		eval "pw=\$PW_$(echo $u | tr a-z A-Z)"
-		echo "$pw" | KRB5CCNAME="FILE:$W/cc.$u" kinit $u@$REALM >"$W/kdc/kinit.$u" 2>&1 ||
-			die "kinit $u: $(cat "$W/kdc/kinit.$u")"
-	done
+	echo "$PW_ALICE" | KRB5CCNAME="FILE:$W/cc.alice" kinit alice@$REALM >"$W/kdc/kinit.alice" 2>&1 ||
+		die "kinit alice: $(cat "$W/kdc/kinit.alice")"
+	echo "$PW_BOB" | KRB5CCNAME="FILE:$W/cc.bob" kinit bob@$REALM >"$W/kdc/kinit.bob" 2>&1 ||
+		die "kinit bob: $(cat "$W/kdc/kinit.bob")"
+	echo "$PW_CAROL" | KRB5_CONFIG="$W/krb5-rc4.conf" KRB5CCNAME="FILE:$W/cc.carol" \
+		kinit carol@$REALM >"$W/kdc/kinit.carol" 2>&1 || die "kinit carol: $(cat "$W/kdc/kinit.carol")"
 }
 
 wait_port() {     # PORT: wait up to 10 s for a listener on 127.0.0.1:PORT
@@ -262,6 +271,7 @@ EOF
 cap_start() {
 	CUR=$1 CURSRV=$3
 	rm -f "$OUT/$1.pcap"
+	: >"$W/tcpdump.$1.err"
 	tcpdump -i lo --immediate-mode -U -n -Z root -s 0 -w "$OUT/$1.pcap" "tcp port $2" >"$W/tcpdump.$1.err" 2>&1 &
 	CAP_PID=$!
 	local i
@@ -320,6 +330,76 @@ sc_ntlm_success() {
 	$NTLMC --url "$BASE/ntlm/" --user alice --domain $NBDOM --password "$PW_ALICE" \
 		--ua "$UA" --expect 401,401,200 >"$W/client.out" 2>&1 ||
 		die "ntlm-success client: $(cat "$W/client.out")"
+	cap_stop
+}
+
+# curl --negotiate with a ticket in its ccache sends the token on its first
+# request (no unauthenticated 401 leg)
+sc_kerberos() {       # Negotiate with a Kerberos ticket (AES256 service key)
+	cap_start kerberos $P_HTTP apache
+	expect 1 GET /krb/ 200 alice $REALM Negotiate/Kerberos sent
+	KRB5CCNAME="FILE:$W/cc.alice" curl -4 -sS -o /dev/null -A "$UA" --negotiate -u : \
+		-w '%{http_code}\n' "$BASE/krb/" >"$W/client.out" 2>&1
+	grep -qx 200 "$W/client.out" || die "kerberos: curl: $(cat "$W/client.out")"
+	cap_stop
+}
+
+sc_kerberos_rc4() {   # RC4 everywhere: client key, session key, ticket
+	cap_start kerberos-rc4 $P_HTTP apache
+	expect 1 GET /krb/ 200 carol $REALM Negotiate/Kerberos sent
+	KRB5_CONFIG="$W/krb5-rc4.conf" KRB5CCNAME="FILE:$W/cc.carol" curl -4 -sS -o /dev/null \
+		--resolve "rc4.localhost:$P_HTTP:127.0.0.1" -A "$UA" --negotiate -u : \
+		-w '%{http_code}\n' "http://rc4.localhost:$P_HTTP/krb/" >"$W/client.out" 2>&1
+	grep -qx 200 "$W/client.out" || die "kerberos-rc4: curl: $(cat "$W/client.out")"
+	KRB5_CONFIG="$W/krb5-rc4.conf" KRB5CCNAME="FILE:$W/cc.carol" klist -e >"$W/klist.carol" 2>&1
+	grep -A1 'HTTP/rc4.localhost' "$W/klist.carol" | grep -q 'tkt): DEPRECATED:arcfour-hmac, DEPRECATED:arcfour-hmac' ||
+		die "kerberos-rc4: service ticket is not RC4: $(cat "$W/klist.carol")"
+	cap_stop
+}
+
+sc_ntlm_keepalive() { # after the handshake, more requests without credentials
+	cap_start ntlm-keepalive $P_HTTP apache
+	expect 1 GET /ntlm/ 401 - - - none
+	expect 1 GET /ntlm/ 401 alice $NBDOM NTLM sent
+	expect 1 GET /ntlm/ 200 alice $NBDOM NTLM sent
+	expect 1 GET /ntlm/page1.txt 200 alice $NBDOM NTLM inherited
+	expect 1 GET /ntlm/page2.txt 200 alice $NBDOM NTLM inherited
+	expect 1 GET /ntlm/page3.txt 200 alice $NBDOM NTLM inherited
+	$NTLMC --url "$BASE/ntlm/" --user alice --domain $NBDOM --password "$PW_ALICE" \
+		--ua "$UA" --more /ntlm/page1.txt,/ntlm/page2.txt,/ntlm/page3.txt \
+		--expect 401,401,200,200,200,200 >"$W/client.out" 2>&1 ||
+		die "ntlm-keepalive client: $(cat "$W/client.out")"
+	cap_stop
+}
+
+sc_ntlm_wrong_password() {
+	cap_start ntlm-wrong-password $P_HTTP apache
+	expect 1 GET /ntlm/ 401 - - - none
+	expect 1 GET /ntlm/ 401 alice $NBDOM NTLM sent
+	expect 1 GET /ntlm/ 401 alice $NBDOM NTLM sent
+	$NTLMC --url "$BASE/ntlm/" --user alice --domain $NBDOM --password "not-$PW_ALICE" \
+		--ua "$UA" --expect 401,401,401 >"$W/client.out" 2>&1 ||
+		die "ntlm-wrong-password client: $(cat "$W/client.out")"
+	cap_stop
+}
+
+sc_basic_good() {
+	cap_start basic-good $P_HTTP apache
+	expect 1 GET /basic/ 200 alice - Basic sent
+	expect 2 GET /open/ 200 - - - none
+	curl -4 -sS -o /dev/null -A "$UA" --basic -u "alice:$PW_ALICE" -w '%{http_code}\n' \
+		"$BASE/basic/" >"$W/client.out" 2>&1
+	curl -4 -sS -o /dev/null -A "$UA" -w '%{http_code}\n' "$BASE/open/" >>"$W/client.out" 2>&1
+	[ "$(tr '\n' ' ' <"$W/client.out")" = "200 200 " ] || die "basic-good: curl: $(cat "$W/client.out")"
+	cap_stop
+}
+
+sc_basic_bad() {
+	cap_start basic-bad $P_HTTP apache
+	expect 1 GET /basic/ 401 bob - Basic sent
+	curl -4 -sS -o /dev/null -A "$UA" --basic -u "bob:not-$PW_BOB" -w '%{http_code}\n' \
+		"$BASE/basic/" >"$W/client.out" 2>&1
+	grep -qx 401 "$W/client.out" || die "basic-bad: curl: $(cat "$W/client.out")"
 	cap_stop
 }
 
