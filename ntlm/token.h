@@ -109,6 +109,14 @@ struct krb_info {
 	char *client;                  /* "alice" */
 	char *client_realm;
 	const char *decrypt_anomaly;
+	/* also filled by ntlm/krbtkt.c (see krbtkt.h); strings malloc'd and
+	   freed by krbtkt_info_free; times are Unix seconds, 0 when absent */
+	char *decrypt_detail;          /* which key, or why none worked */
+	char *authenticator_client, *authenticator_realm;
+	uint32_t tkt_flags;            /* TicketFlags, bit 0 (reserved) on top */
+	int64_t tkt_authtime, tkt_starttime, tkt_endtime;
+	int64_t auth_ctime;            /* authenticator ctime (+ auth_cusec) */
+	int32_t auth_cusec;
 };
 
 struct auth_token {
@@ -121,6 +129,7 @@ struct auth_token {
 	bool spnego_wrapped;           /* the mech token sat inside SPNEGO */
 	struct krb_info krb;
 	char *basic_user;              /* Basic: user part only */
+	char *basic_realm;             /* Basic challenge: realm= (added) */
 	char *digest_username, *digest_realm, *digest_uri, *digest_qop,
 	     *digest_algorithm, *digest_userhash, *digest_nonce;
 	const char *anomaly;           /* NULL when clean */
