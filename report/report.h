@@ -23,6 +23,10 @@
 struct report_opts {
 	const char *w3c_fields;     /* --fields for w3c, NULL = seed 001 default */
 	bool show_secrets;          /* never set by default */
+	/* where report_open explains a failure (unknown format, unknown
+	   w3c field); NULL = stderr */
+	char *err;
+	size_t errlen;
 };
 
 struct report_writer;

@@ -1,0 +1,251 @@
+/*
+ * report.c - format dispatch and what the writers share; see report.h.
+ */
+#include <stdlib.h>
+#include <string.h>
+#include <arpa/inet.h>
+#include <sys/socket.h>
+
+#include "writer_common.h"
+
+const char *const report_formats[] = {
+	"json", "w3c", "proxysg", "squid", "combined",
+	"samba-json", "samba-text", "kemp", "gate", NULL,
+};
+
+static const struct writer_ops *const writers[] = {
+	&writer_json, &writer_w3c, &writer_proxysg, &writer_squid,
+	&writer_combined, &writer_samba_json, &writer_samba_text,
+	&writer_kemp, &writer_gate, NULL,
+};
+
+const char *const rep_month[12] = {
+	"Jan", "Feb", "Mar", "Apr", "May", "Jun",
+	"Jul", "Aug", "Sep", "Oct", "Nov", "Dec",
+};
+const char *const rep_wday[7] = {
+	"Sun", "Mon", "Tue", "Wed", "Thu", "Fri", "Sat",
+};
+
+static void report_err(const struct report_opts *o, const char *msg)
+{
+	if (o && o->err && o->errlen) {
+		snprintf(o->err, o->errlen, "%s", msg);
+		return;
+	}
+	fprintf(stderr, "authscope: %s\n", msg);
+}
+
+struct report_writer *report_open(const char *format, FILE *out,
+				  const struct report_opts *opts)
+{
+	const struct writer_ops *ops = NULL;
+	char msg[256];
+
+	for (int i = 0; format && writers[i]; i++)
+		if (strcmp(writers[i]->name, format) == 0)
+			ops = writers[i];
+	if (!ops) {
+		snprintf(msg, sizeof(msg), "unknown output format '%s'",
+			 format ? format : "(null)");
+		report_err(opts, msg);
+		return NULL;
+	}
+	struct report_writer *w = calloc(1, sizeof(*w));
+	if (!w) {
+		report_err(opts, "out of memory");
+		return NULL;
+	}
+	w->ops = ops;
+	w->out = out;
+	if (opts)
+		w->opts = *opts;
+	jsonw_init(&w->jw, ops->spaced_json);
+	jsonw_init(&w->scratch, false);
+	if (ops->open && ops->open(w, msg, sizeof(msg)) != 0) {
+		report_err(opts, msg);
+		report_close(w);
+		return NULL;
+	}
+	return w;
+}
+
+void report_http(struct report_writer *w, const struct as_http *r)
+{
+	if (w && r && r->tx && w->ops->http)
+		w->ops->http(w, r);
+}
+
+void report_auth(struct report_writer *w, const struct as_auth *a)
+{
+	if (w && a && w->ops->auth)
+		w->ops->auth(w, a);
+}
+
+void report_raw_json(struct report_writer *w, const char *line)
+{
+	if (!w || !line || !w->ops->takes_raw_json)
+		return;
+	size_t n = strlen(line);
+	while (n && (line[n - 1] == '\n' || line[n - 1] == '\r'))
+		n--;
+	jsonw_reset(&w->jw);
+	jsonw_raw(&w->jw, line, n);
+	jsonw_flush(&w->jw, w->out);
+}
+
+void report_set_output(struct report_writer *w, FILE *out)
+{
+	if (!w)
+		return;
+	if (w->out)
+		fflush(w->out);
+	w->out = out;
+	/* a new file needs its own #Software / #Fields header */
+	w->header_done = false;
+}
+
+void report_close(struct report_writer *w)
+{
+	if (!w)
+		return;
+	if (w->out)
+		fflush(w->out);
+	jsonw_free(&w->jw);
+	jsonw_free(&w->scratch);
+	free(w);
+}
+
+/* --- shared helpers --- */
+
+const struct tm *rep_gmtime(struct report_writer *w, uint64_t ts_us)
+{
+	time_t sec = (time_t)(ts_us / 1000000u);
+	if (!w->tm_valid || sec != w->tm_sec) {
+		if (!gmtime_r(&sec, &w->tm))
+			memset(&w->tm, 0, sizeof(w->tm));
+		w->tm_sec = sec;
+		w->tm_valid = true;
+	}
+	return &w->tm;
+}
+
+void rep_ip(char out[REP_IP_MAX], int family, const uint8_t *ip)
+{
+	int af = family == AF_INET6 ? AF_INET6 : AF_INET;
+	if (!inet_ntop(af, ip, out, REP_IP_MAX))
+		snprintf(out, REP_IP_MAX, "-");
+}
+
+void rep_iso_time(struct report_writer *w, uint64_t ts_us, const char *suffix)
+{
+	const struct tm *t = rep_gmtime(w, ts_us);
+	struct jsonw *o = &w->jw;
+
+	jsonw_u64_pad(o, (uint64_t)t->tm_year + 1900, 4);
+	jsonw_ch(o, '-');
+	jsonw_u64_pad(o, (uint64_t)t->tm_mon + 1, 2);
+	jsonw_ch(o, '-');
+	jsonw_u64_pad(o, (uint64_t)t->tm_mday, 2);
+	jsonw_ch(o, 'T');
+	jsonw_u64_pad(o, (uint64_t)t->tm_hour, 2);
+	jsonw_ch(o, ':');
+	jsonw_u64_pad(o, (uint64_t)t->tm_min, 2);
+	jsonw_ch(o, ':');
+	jsonw_u64_pad(o, (uint64_t)t->tm_sec, 2);
+	jsonw_ch(o, '.');
+	jsonw_u64_pad(o, ts_us % 1000000u, 6);
+	jsonw_cstr(o, suffix);
+}
+
+void rep_clf_time(struct report_writer *w, uint64_t ts_us)
+{
+	const struct tm *t = rep_gmtime(w, ts_us);
+	struct jsonw *o = &w->jw;
+
+	jsonw_u64_pad(o, (uint64_t)t->tm_mday, 2);
+	jsonw_ch(o, '/');
+	jsonw_cstr(o, rep_month[t->tm_mon % 12]);
+	jsonw_ch(o, '/');
+	jsonw_u64_pad(o, (uint64_t)t->tm_year + 1900, 4);
+	jsonw_ch(o, ':');
+	jsonw_u64_pad(o, (uint64_t)t->tm_hour, 2);
+	jsonw_ch(o, ':');
+	jsonw_u64_pad(o, (uint64_t)t->tm_min, 2);
+	jsonw_ch(o, ':');
+	jsonw_u64_pad(o, (uint64_t)t->tm_sec, 2);
+	jsonw_cstr(o, " +0000");
+}
+
+int64_t rep_time_taken_ms(const struct http_tx *tx)
+{
+	if (tx->status < 0 || tx->resp_end_ts_us == 0)
+		return -1;
+	if (tx->resp_end_ts_us < tx->req_ts_us)
+		return 0;
+	return (int64_t)((tx->resp_end_ts_us - tx->req_ts_us) / 1000u);
+}
+
+static bool is_windows_scheme(const char *scheme)
+{
+	return scheme && (strcmp(scheme, "NTLM") == 0 ||
+			  strcmp(scheme, "Negotiate") == 0);
+}
+
+bool rep_user_logged(const struct as_http *r)
+{
+	int st = r->tx->status;
+
+	if (rep_empty(r->user))
+		return false;
+	if ((st == 401 || st == 407) && !r->credentials)
+		return false;
+	if (r->result && strcmp(r->result, "pending") == 0)
+		return false;
+	if (r->result && strcmp(r->result, "failure") == 0)
+		return !is_windows_scheme(r->scheme);
+	return true;
+}
+
+const char *rep_ident(struct report_writer *w, const char *user,
+		      const char *domain, const char *mech,
+		      enum rep_ident_style style)
+{
+	struct jsonw *s = &w->scratch;
+
+	if (rep_empty(user))
+		return NULL;
+	jsonw_reset(s);
+	bool krb = mech && strcmp(mech, "Kerberos") == 0;
+	if (style == REP_IDENT_UNIX && krb) {
+		jsonw_cstr(s, user);
+		if (!rep_empty(domain) && !strchr(user, '@')) {
+			jsonw_ch(s, '@');
+			jsonw_cstr(s, domain);
+		}
+	} else {
+		if (!rep_empty(domain) && !strchr(user, '\\')) {
+			jsonw_cstr(s, domain);
+			jsonw_ch(s, '\\');
+		}
+		jsonw_cstr(s, user);
+	}
+	jsonw_ch(s, '\0');
+	return s->failed ? NULL : s->buf;
+}
+
+void rep_abs_url(struct jsonw *o, const struct http_tx *tx,
+		 void (*esc)(struct jsonw *, const char *, size_t))
+{
+	const char *u = tx->url.s ? tx->url.s : "";
+	size_t n = tx->url.s ? tx->url.len : 0;
+
+	if (n && u[0] == '/' && tx->host.s && tx->host.len) {
+		jsonw_cstr(o, "http://");
+		esc(o, tx->host.s, tx->host.len);
+	}
+	if (n)
+		esc(o, u, n);
+	else
+		jsonw_ch(o, '-');
+}
