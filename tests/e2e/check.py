@@ -143,9 +143,27 @@ def server_user(server, r):
     return user
 
 
-def SQUID_FAKE_NTLM_USER(user, dom):
-    # ntlm_fake_auth answers "AF DOMAIN\user"; squid logs it %-escaped
-    return "%s%%5C%s" % (dom, user)
+class SQUID_FAKE_NTLM_USER:
+    """ntlm_fake_auth (Squid 5.7) copies the domain and the user one byte too
+    long: with curl's Type 3 Squid logs e.g. 'AUTHSCOPEa\\\\alicew' (the
+    next field's first character after each; the backslash doubled by the
+    log's escaping).  Equal to any logged name of that shape."""
+
+    def __init__(self, user, dom):
+        self.rx = re.compile(r"^%s.?\\{1,2}%s.?$" % (re.escape(dom), re.escape(user)))
+        self.text = "%s?\\%s?" % (dom, user)
+
+    def __eq__(self, other):
+        return isinstance(other, str) and bool(self.rx.match(other))
+
+    def __lt__(self, other):
+        return self.text < (other.text if isinstance(other, SQUID_FAKE_NTLM_USER) else other)
+
+    def __gt__(self, other):
+        return self.text > (other.text if isinstance(other, SQUID_FAKE_NTLM_USER) else other)
+
+    def __repr__(self):
+        return "~" + self.text
 
 
 def check_log(name, path, server, exp):
@@ -167,10 +185,24 @@ def check_log(name, path, server, exp):
     for r in exp:
         url = r["url"]
         want.append((r["method"], url, r["status"], server_user(server, r)))
-    ok(sorted(got) == sorted(want),
-       "%s: server log (method, url, status, user) = expected\n     log:    %s\n     expect: %s"
-       % (name, sorted(got), sorted(want)) if sorted(got) != sorted(want)
-       else "%s: server log has the %d expected lines and users" % (name, len(want)))
+    same = multiset_equal(got, want)
+    ok(same, "%s: server log has the %d expected lines and users" % (name, len(want)) if same
+       else "%s: server log (method, url, status, user) = expected\n     log:    %s\n     expect: %s"
+       % (name, sorted(got, key=str), sorted(want, key=str)))
+
+
+def multiset_equal(got, want):
+    """Each wanted entry matched by a distinct logged one (== per field, so a
+    pattern user such as SQUID_FAKE_NTLM_USER matches what it describes)."""
+    left = list(got)
+    for w in want:
+        for i, g in enumerate(left):
+            if all(a == b for a, b in zip(w, g)):
+                del left[i]
+                break
+        else:
+            return False
+    return not left
 
 
 def check_keytab(name, pcap, keytab, port, users):

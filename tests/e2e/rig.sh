@@ -32,6 +32,7 @@ OUT=$(cd "$OUT" && pwd)
 ALL_SCENARIOS="ntlm-success kerberos kerberos-rc4 ntlm-keepalive ntlm-wrong-password
 basic-good basic-bad proxy-ntlm negotiate-ntlm ntlm-two-users
 ntlm-type3-other-connection ntlm-pipelined proxy-negotiate"
+case " $* " in *" all "*) set -- ;; esac
 SCENARIOS=${*:-$ALL_SCENARIOS}
 
 for b in /usr/sbin/apache2 /usr/lib/apache2/modules/mod_auth_gssapi.so \
@@ -232,12 +233,14 @@ CustomLog $W/apache/logs/combined.log combined
 	GssapiConnectionBound On
 	Require valid-user
 </Location>
+# Kerberos or NTLMSSP inside SPNEGO.  No GssapiCredStore here: with it,
+# mod_auth_gssapi 1.6.4 + gss-ntlmssp 1.2.0 segfault on an SPNEGO/NTLMSSP
+# Type 1; the keytab comes from KRB5_KTNAME in Apache's environment instead.
 <Location /nego>
 	AuthType GSSAPI
 	AuthName "authscope Negotiate"
 	GssapiAllowedMech krb5
 	GssapiAllowedMech ntlmssp
-	GssapiCredStore keytab:$W/http.keytab
 	GssapiConnectionBound On
 	Require valid-user
 </Location>
@@ -263,6 +266,46 @@ EOF
 	PIDS="$PIDS $W/apache/httpd.pid"
 	wait_port $P_HTTP || die "apache2 did not listen on 127.0.0.1:$P_HTTP: $(tail -5 "$W/apache/logs/error.log")"
 	for _ in 1 2 3 4 5 6 7 8 9 10; do [ -s "$W/apache/httpd.pid" ] && break; sleep 0.2; done
+}
+
+# ---------------------------------------------------------------- Squid
+# forward proxy; NTLM via the bundled ntlm_fake_auth (accepts any password),
+# Negotiate via negotiate_kerberos_auth with our keytab; origin = Apache /open/
+setup_squid() {
+	mkdir -p "$W/squid"
+	chown proxy:proxy "$W/squid"
+	cat >"$W/squid/squid.conf" <<EOF
+http_port 127.0.0.1:$P_PROXY
+visible_hostname localhost
+pid_filename $W/squid/squid.pid
+cache_log $W/squid/cache.log
+access_log stdio:$W/squid/access.log squid
+cache_store_log none
+coredump_dir $W/squid
+netdb_filename none
+cache deny all
+cache_mem 8 MB
+icp_port 0
+htcp_port 0
+pinger_enable off
+cache_effective_user proxy
+shutdown_lifetime 1 seconds
+auth_param negotiate program /usr/lib/squid/negotiate_kerberos_auth -s HTTP/localhost@$REALM
+auth_param negotiate children 2 startup=1
+auth_param negotiate keep_alive on
+auth_param ntlm program /usr/lib/squid/ntlm_fake_auth
+auth_param ntlm children 2 startup=1
+auth_param ntlm keep_alive on
+acl authed proxy_auth REQUIRED
+http_access allow authed
+http_access deny all
+EOF
+	KRB5_CONFIG="$W/krb5.conf" KRB5_KTNAME="FILE:$W/http.keytab" \
+		/usr/sbin/squid -N -f "$W/squid/squid.conf" >"$W/squid/stdout" 2>&1 &
+	echo $! >"$W/squid/squid.pid.ours"
+	PIDS="$PIDS $W/squid/squid.pid.ours"
+	wait_port $P_PROXY || die "squid did not listen on 127.0.0.1:$P_PROXY: $(tail -5 "$W/squid/stdout" "$W/squid/cache.log" 2>/dev/null)"
+	touch "$W/squid/access.log"
 }
 
 # ---------------------------------------------------------------- capture
@@ -403,8 +446,99 @@ sc_basic_bad() {
 	cap_stop
 }
 
+sc_proxy_ntlm() {     # NTLM to Squid (407 legs), then the origin answers
+	local url="http://127.0.0.1:$P_HTTP/open/"
+	cap_start proxy-ntlm $P_PROXY squid
+	expect 1 GET "$url" 407 - - - none
+	expect 2 GET "$url" 407 alice $NBDOM NTLM sent
+	expect 2 GET "$url" 200 alice $NBDOM NTLM sent
+	# first without credentials (the anonymous 407 leg), then NTLM
+	curl -4 -sS -o /dev/null -A "$UA" -x "http://127.0.0.1:$P_PROXY" -w '%{http_code}\n' \
+		"$url" >"$W/client.out" 2>&1
+	grep -qx 407 "$W/client.out" || die "proxy-ntlm: anonymous curl: $(cat "$W/client.out")"
+	# curl (its Type 1 first, no anonymous leg): python3-ntlm-auth cannot
+	# parse ntlm_fake_auth's short Type 2 (no Version field)
+	curl -4 -sS -o /dev/null -A "$UA" -x "http://127.0.0.1:$P_PROXY" --proxy-ntlm \
+		-U "$NBDOM\\alice:$PW_ALICE" -w '%{http_code}\n' "$url" >"$W/client.out" 2>&1
+	grep -qx 200 "$W/client.out" || die "proxy-ntlm: curl: $(cat "$W/client.out")"
+	cap_stop
+}
+
+sc_proxy_negotiate() { # Kerberos to Squid (negotiate_kerberos_auth)
+	local url="http://127.0.0.1:$P_HTTP/open/"
+	cap_start proxy-negotiate $P_PROXY squid
+	expect 1 GET "$url" 200 alice $REALM Negotiate/Kerberos sent
+	KRB5CCNAME="FILE:$W/cc.alice" curl -4 -sS -o /dev/null -A "$UA" \
+		-x "http://localhost:$P_PROXY" --proxy-negotiate -U : -w '%{http_code}\n' \
+		"$url" >"$W/client.out" 2>&1
+	grep -qx 200 "$W/client.out" || die "proxy-negotiate: curl: $(cat "$W/client.out"; tail -5 "$W/squid/cache.log")"
+	cap_stop
+}
+
+sc_negotiate_ntlm() { # SPNEGO wrapping NTLMSSP: curl --negotiate with no
+	# Kerberos ticket, gss-ntlmssp as the client's mech (its credentials from
+	# NTLM_USER_FILE, the user from NTLMUSER)
+	cap_start negotiate-ntlm $P_HTTP apache
+	expect 1 GET /nego/ 401 alice $NBDOM Negotiate/NTLMSSP sent
+	expect 1 GET /nego/ 200 alice $NBDOM Negotiate/NTLMSSP sent
+	NTLM_USER_FILE="$W/ntlm-users" NTLMUSER=alice KRB5CCNAME="FILE:$W/cc.none" \
+		curl -4 -sS -o /dev/null -A "$UA" --negotiate -u : -w '%{http_code}\n' \
+		"$BASE/nego/" >"$W/client.out" 2>&1
+	grep -qx 200 "$W/client.out" || die "negotiate-ntlm: curl: $(cat "$W/client.out")"
+	cap_stop
+}
+
+sc_ntlm_two_users() { # alice and bob at once, each on her/his own connection
+	cap_start ntlm-two-users $P_HTTP apache
+	local u c=0
+	for u in alice bob; do
+		c=$((c + 1))
+		expect $c GET /ntlm/ 401 - - - none
+		expect $c GET /ntlm/ 401 $u $NBDOM NTLM sent
+		expect $c GET /ntlm/ 200 $u $NBDOM NTLM sent
+		expect $c GET /ntlm/page$c.txt 200 $u $NBDOM NTLM inherited
+	done
+	$NTLMC --url "$BASE/ntlm/" --user alice --domain $NBDOM --password "$PW_ALICE" \
+		--ua "$UA" --more /ntlm/page1.txt --expect 401,401,200,200 >"$W/client.a" 2>&1 &
+	local pa=$!
+	$NTLMC --url "$BASE/ntlm/" --user bob --domain $NBDOM --password "$PW_BOB" \
+		--ua "$UA" --more /ntlm/page2.txt --expect 401,401,200,200 >"$W/client.b" 2>&1 &
+	local pb=$!
+	wait $pa || die "ntlm-two-users alice: $(cat "$W/client.a")"
+	wait $pb || die "ntlm-two-users bob: $(cat "$W/client.b")"
+	cap_stop
+}
+
+sc_ntlm_type3_other_connection() { # Type 1/2 on one connection, Type 3 on
+	# a new one: with GssapiConnectionBound the server has no context for it
+	cap_start ntlm-type3-other-connection $P_HTTP apache
+	expect 1 GET /ntlm/ 401 - - - none
+	expect 1 GET /ntlm/ 401 alice $NBDOM NTLM sent
+	expect 2 GET /ntlm/ 401 alice $NBDOM NTLM sent
+	$NTLMC --url "$BASE/ntlm/" --user alice --domain $NBDOM --password "$PW_ALICE" \
+		--ua "$UA" --type3-new-conn --expect 401,401,401 >"$W/client.out" 2>&1 ||
+		die "ntlm-type3-other-connection client: $(cat "$W/client.out")"
+	cap_stop
+}
+
+sc_ntlm_pipelined() { # after the handshake, three requests written at once
+	cap_start ntlm-pipelined $P_HTTP apache
+	expect 1 GET /ntlm/ 401 - - - none
+	expect 1 GET /ntlm/ 401 alice $NBDOM NTLM sent
+	expect 1 GET /ntlm/ 200 alice $NBDOM NTLM sent
+	expect 1 GET /ntlm/page1.txt 200 alice $NBDOM NTLM inherited
+	expect 1 GET /ntlm/page2.txt 200 alice $NBDOM NTLM inherited
+	expect 1 GET /ntlm/page3.txt 200 alice $NBDOM NTLM inherited
+	$NTLMC --url "$BASE/ntlm/" --user alice --domain $NBDOM --password "$PW_ALICE" \
+		--ua "$UA" --pipeline /ntlm/page1.txt,/ntlm/page2.txt,/ntlm/page3.txt \
+		--expect 401,401,200,200,200,200 >"$W/client.out" 2>&1 ||
+		die "ntlm-pipelined client: $(cat "$W/client.out")"
+	cap_stop
+}
+
 setup_kdc
 setup_apache
+case " $SCENARIOS " in *" proxy-"*) setup_squid ;; esac
 for s in $SCENARIOS; do
 	"sc_$(echo "$s" | tr - _)" || die "scenario $s"
 done
