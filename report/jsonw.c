@@ -231,6 +231,12 @@ static size_t utf8_seq(const uint8_t *p, size_t left, size_t *bad)
 	return 0;
 }
 
+size_t jsonw_utf8_len(const char *s, size_t left)
+{
+	size_t bad;
+	return left ? utf8_seq((const uint8_t *)s, left, &bad) : 0;
+}
+
 static const char hexdig[] = "0123456789abcdef";
 
 static void json_escape_byte(struct jsonw *w, uint8_t c)

@@ -57,6 +57,10 @@ void jsonw_u64_pad(struct jsonw *w, uint64_t v, int width);
 /* reserve n bytes and return where to write them (NULL on failure) */
 char *jsonw_reserve(struct jsonw *w, size_t n);
 
+/* length (2..4) of the well-formed UTF-8 sequence at s, 0 when the bytes
+   there are not one (s[0] must be >= 0x80) */
+size_t jsonw_utf8_len(const char *s, size_t left);
+
 /* JSON structure */
 void jsonw_obj_open(struct jsonw *w, const char *key);   /* key NULL: top level */
 void jsonw_obj_close(struct jsonw *w);

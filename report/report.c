@@ -249,3 +249,17 @@ void rep_abs_url(struct jsonw *o, const struct http_tx *tx,
 	else
 		jsonw_ch(o, '-');
 }
+
+bool rep_auth_ok(const struct as_auth *a)
+{
+	if (a->status)
+		return strcmp(a->status, "NT_STATUS_OK") == 0;
+	return a->result && strcmp(a->result, "success") == 0;
+}
+
+const char *rep_auth_status(const struct as_auth *a)
+{
+	if (a->status)
+		return a->status;
+	return rep_auth_ok(a) ? "NT_STATUS_OK" : "NT_STATUS_LOGON_FAILURE";
+}

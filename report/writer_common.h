@@ -90,6 +90,11 @@ const char *rep_ident(struct report_writer *w, const char *user,
 void rep_abs_url(struct jsonw *o, const struct http_tx *tx,
 		 void (*esc)(struct jsonw *, const char *, size_t));
 
+/* the handshake's outcome: a->status when set, else from a->result
+   (NT_STATUS_OK / NT_STATUS_LOGON_FAILURE) */
+bool rep_auth_ok(const struct as_auth *a);
+const char *rep_auth_status(const struct as_auth *a);
+
 /* true when s is NULL or "" */
 static inline bool rep_empty(const char *s)
 {

@@ -24,7 +24,8 @@
  *   status      the HTTP status, 'null' with no response
  * The time is UTC (the seed shows no date); sc is 'unknown' (the security
  * constraint is server configuration); secured 'false' (we read
- * plaintext).  Wire values have controls, DEL and "'" as %XX; the seed
+ * plaintext).  Wire values have controls, DEL, "'" and bytes of ill-formed
+ * UTF-8 as %XX; the seed
  * writes remoteUser=null' in places, we always write well-formed quotes.
  */
 #include <string.h>
@@ -37,7 +38,11 @@ static void gate_esc(struct jsonw *o, const char *s, size_t n)
 
 	for (size_t i = 0; s && i < n; i++) {
 		unsigned char c = (unsigned char)s[i];
-		if (c < 0x20 || c == 0x7f || c == '\'') {
+		size_t u8 = c >= 0x80 ? jsonw_utf8_len(s + i, n - i) : 0;
+		if (u8) {
+			jsonw_raw(o, s + i, u8);
+			i += u8 - 1;
+		} else if (c < 0x20 || c >= 0x7f || c == '\'') {
 			char *d = jsonw_reserve(o, 3);
 			if (d) {
 				d[0] = '%';

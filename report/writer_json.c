@@ -164,7 +164,7 @@ static void json_auth(struct report_writer *w, const struct as_auth *a)
 
 	jsonw_obj_open(o, "auth");
 	/* Samba's Authentication event names (seed 003) */
-	jsonw_kv_str(o, "status", a->status);
+	jsonw_kv_str(o, "status", rep_auth_status(a));
 	jsonw_kv_str(o, "serviceDescription", "HTTP");
 	jsonw_kv_str(o, "authDescription", a->auth_description);
 	jsonw_kv_str(o, "clientDomain", a->domain);

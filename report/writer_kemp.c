@@ -12,7 +12,8 @@
  * the Virtual Service is the server we saw, the Real Server is unknown
  * ("-"); the user is DOMAIN\user (user@REALM for Kerberos); the prefix is
  * a syslog-style UTC timestamp, host "authscope" and the seed's
- * identifier L7_LOG_USER.  Inside quotes '"', controls and DEL are %XX.
+ * identifier L7_LOG_USER.  Inside quotes '"', controls, DEL and bytes of
+ * ill-formed UTF-8 are %XX.
  * Requests with no user (anonymous, challenge legs) write nothing: the
  * ESP user log is about users.
  */
@@ -27,7 +28,11 @@ static void kemp_esc(struct jsonw *o, const char *s, size_t n)
 
 	for (size_t i = 0; s && i < n; i++) {
 		unsigned char c = (unsigned char)s[i];
-		if (c < 0x20 || c == 0x7f || c == '"') {
+		size_t u8 = c >= 0x80 ? jsonw_utf8_len(s + i, n - i) : 0;
+		if (u8) {
+			jsonw_raw(o, s + i, u8);
+			i += u8 - 1;
+		} else if (c < 0x20 || c >= 0x7f || c == '"') {
 			char *d = jsonw_reserve(o, 3);
 			if (d) {
 				d[0] = '%';

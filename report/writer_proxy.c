@@ -28,8 +28,9 @@ static void put_pct(struct jsonw *o, unsigned char c)
 	}
 }
 
-/* a space-free token: %XX for controls, space, DEL (and >= 0x80 when
-   high is set, as Squid's URL escaping does) */
+/* a space-free token: %XX for controls, space, DEL, bytes of ill-formed
+   UTF-8 (and every byte >= 0x80 when high is set, as Squid's URL
+   escaping does) */
 static void tok_esc_hi(struct jsonw *o, const char *s, size_t n, bool high)
 {
 	if (!s || n == 0) {
@@ -38,10 +39,15 @@ static void tok_esc_hi(struct jsonw *o, const char *s, size_t n, bool high)
 	}
 	for (size_t i = 0; i < n; i++) {
 		unsigned char c = (unsigned char)s[i];
-		if (c <= 0x20 || c == 0x7f || (high && c >= 0x80))
+		size_t u8 = c >= 0x80 && !high ? jsonw_utf8_len(s + i, n - i) : 0;
+		if (u8) {
+			jsonw_raw(o, s + i, u8);
+			i += u8 - 1;
+		} else if (c <= 0x20 || c >= 0x7f) {
 			put_pct(o, c);
-		else
+		} else {
 			jsonw_ch(o, (char)c);
+		}
 	}
 }
 

@@ -34,20 +34,6 @@
 
 #include "writer_common.h"
 
-static bool auth_ok(const struct as_auth *a)
-{
-	if (a->status)
-		return strcmp(a->status, "NT_STATUS_OK") == 0;
-	return a->result && strcmp(a->result, "success") == 0;
-}
-
-static const char *auth_status(const struct as_auth *a)
-{
-	if (a->status)
-		return a->status;
-	return auth_ok(a) ? "NT_STATUS_OK" : "NT_STATUS_LOGON_FAILURE";
-}
-
 /* Samba's tsocket form: "ipv4:1.2.3.4:80", "ipv6:fe80::1:80" */
 static void samba_addr(struct jsonw *o, int family, const uint8_t *ip,
 		       uint16_t port)
@@ -73,7 +59,7 @@ static void samba_kv_addr(struct jsonw *o, const char *key, int family,
 static void samba_json_auth(struct report_writer *w, const struct as_auth *a)
 {
 	struct jsonw *o = &w->jw;
-	bool ok = auth_ok(a);
+	bool ok = rep_auth_ok(a);
 	bool plain = a->password_type && strcmp(a->password_type, "Plaintext") == 0;
 	char logon_id[24];
 
@@ -92,7 +78,7 @@ static void samba_json_auth(struct report_writer *w, const struct as_auth *a)
 	snprintf(logon_id, sizeof(logon_id), "%" PRIx64, a->handshake_id);
 	jsonw_kv_str(o, "logonId", logon_id);
 	jsonw_kv_i64(o, "logonType", plain ? 8 : 3);
-	jsonw_kv_str(o, "status", auth_status(a));
+	jsonw_kv_str(o, "status", rep_auth_status(a));
 	samba_kv_addr(o, "localAddress", a->family, a->srv_ip, a->srv_port);
 	samba_kv_addr(o, "remoteAddress", a->family, a->cli_ip, a->cli_port);
 	jsonw_kv_str(o, "serviceDescription", "HTTP");
@@ -200,17 +186,17 @@ static void samba_text_auth(struct report_writer *w, const struct as_auth *a)
 	jsonw_cstr(o, "] with [");
 	samba_esc(o, a->password_type);
 	jsonw_cstr(o, "] status [");
-	samba_esc(o, auth_status(a));
+	samba_esc(o, rep_auth_status(a));
 	jsonw_cstr(o, "] workstation [");
 	samba_esc(o, a->workstation);
 	jsonw_cstr(o, "] remote host [");
 	samba_addr(o, a->family, a->cli_ip, a->cli_port);
 	jsonw_ch(o, ']');
-	jsonw_cstr(o, auth_ok(a) ? " became [" : " mapped to [");
+	jsonw_cstr(o, rep_auth_ok(a) ? " became [" : " mapped to [");
 	samba_esc(o, a->domain);
 	jsonw_cstr(o, "]\\[");
 	samba_esc(o, a->user);
-	jsonw_cstr(o, auth_ok(a) ? "] [(NULL SID)]." : "].");
+	jsonw_cstr(o, rep_auth_ok(a) ? "] [(NULL SID)]." : "].");
 	jsonw_cstr(o, " local host [");
 	samba_addr(o, a->family, a->srv_ip, a->srv_port);
 	jsonw_cstr(o, "] ");

@@ -3,7 +3,8 @@
  *
  * Header lines (#Software #Version #Date #Fields) before the first record
  * of each output file; #Date is that record's date.  Values: ' ' becomes
- * '+' (as IIS writes User-Agent), other control bytes and DEL become %XX,
+ * '+' (as IIS writes User-Agent), other control bytes, DEL and bytes that
+ * are not well-formed UTF-8 become %XX (UTF-8 stays as is),
  * empty becomes '-'.  sc-substatus / sc-win32-status follow IIS under
  * Windows Integrated authentication:
  *   401/407 and no credentials               -> 2  2148074254 (SEC_E_NO_CREDENTIALS)
@@ -82,7 +83,8 @@ static int w3c_open(struct report_writer *w, char *err, size_t errlen)
 	return 0;
 }
 
-/* one W3C value: '+' for ' ', %XX for other controls and DEL, '-' empty */
+/* one W3C value: '+' for ' ', %XX for other controls, DEL and bytes of
+   ill-formed UTF-8, '-' when empty */
 static void w3c_esc(struct jsonw *o, const char *s, size_t n)
 {
 	static const char hex[] = "0123456789ABCDEF";
@@ -95,12 +97,18 @@ static void w3c_esc(struct jsonw *o, const char *s, size_t n)
 	while (i < n) {
 		size_t run = i;
 		while (run < n && (unsigned char)s[run] > 0x20 &&
-		       (unsigned char)s[run] != 0x7f)
+		       (unsigned char)s[run] < 0x7f)
 			run++;
 		jsonw_raw(o, s + i, run - i);
 		if (run == n)
 			break;
 		unsigned char c = (unsigned char)s[run];
+		size_t u8 = c >= 0x80 ? jsonw_utf8_len(s + run, n - run) : 0;
+		if (u8) {
+			jsonw_raw(o, s + run, u8);
+			i = run + u8;
+			continue;
+		}
 		if (c == ' ') {
 			jsonw_ch(o, '+');
 		} else {
