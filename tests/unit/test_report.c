@@ -939,6 +939,304 @@ static void test_auth_golden(void **state)
 					 auth_gold[g].line[k]);
 }
 
+
+/* --- headers, options, dispatch --- */
+
+static void test_w3c_header(void **state)
+{
+	(void)state;
+	struct fake f;
+	struct out o;
+
+	out_open(&o, "w3c", NULL);
+	fake_case(&f, C_NOCRED);
+	report_http(o.w, &f.r);
+	fake_case(&f, C_SUCCESS);
+	/* an hour later; the response's end before the request's start
+	   (clock step) clamps time-taken to 0 */
+	f.tx.req_ts_us += 3600ull * 1000000u;
+	report_http(o.w, &f.r);
+	char *got = out_close(&o);
+	assert_string_equal(got,
+		"#Software: authscope\n"
+		"#Version: 1.0\n"
+		"#Date: 2024-07-11 09:12:03\n"
+		"#Fields: date time s-ip cs-method cs-uri-stem cs-uri-query s-port "
+		"cs-username c-ip cs(User-Agent) cs(Referer) sc-status sc-substatus "
+		"sc-win32-status time-taken\n"
+		"2024-07-11 09:12:03 10.0.0.2 GET /app/page x=1&y=two 80 - 10.0.0.1 "
+		"Mozilla/5.0+(Windows+NT+10.0) - 401 2 2148074254 45\n"
+		"2024-07-11 10:12:03 10.0.0.2 GET /app/page x=1&y=two 80 CORP\\alice "
+		"10.0.0.1 Mozilla/5.0+(Windows+NT+10.0) - 200 0 0 0\n");
+	free(got);
+}
+
+/* sc-status sc-substatus sc-win32-status for one record */
+static void expect_codes(const struct as_http *r, const char *want)
+{
+	struct report_opts opts = { .w3c_fields = "sc-status sc-substatus sc-win32-status cs-username" };
+	struct out o;
+	out_open(&o, "w3c", &opts);
+	report_http(o.w, r);
+	char *got = out_close(&o);
+	char *w = malloc(strlen(want) + 2);
+	assert_non_null(w);
+	sprintf(w, "%s\n", want);
+	assert_string_equal(last_line(got), w);
+	free(w);
+	free(got);
+}
+
+static void test_w3c_substatus(void **state)
+{
+	(void)state;
+	struct fake f;
+
+	fake_case(&f, C_NOCRED);
+	expect_codes(&f.r, "401 2 2148074254 -");
+	fake_case(&f, C_CHALLENGE);
+	expect_codes(&f.r, "401 1 0 -");
+	fake_case(&f, C_FAILURE);
+	expect_codes(&f.r, "401 1 2148074252 -");
+	fake_case(&f, C_SUCCESS);
+	expect_codes(&f.r, "200 0 0 CORP\\alice");
+	/* Negotiate wrapping NTLM: the challenge leg looks the same */
+	fake_case(&f, C_CHALLENGE);
+	f.r.scheme = "Negotiate";
+	expect_codes(&f.r, "401 1 0 -");
+	/* Basic rejected: IIS keeps the name the client typed */
+	fake_case(&f, C_BASIC);
+	f.r.result = "failure";
+	f.tx.status = 401;
+	expect_codes(&f.r, "401 1 2148074252 carol");
+	/* any other status */
+	fake_case(&f, C_SUCCESS);
+	f.tx.status = 500;
+	expect_codes(&f.r, "500 0 0 CORP\\alice");
+	fake_case(&f, C_NORESP);
+	expect_codes(&f.r, "- - - CORP\\alice");
+}
+
+static void test_w3c_fields_option(void **state)
+{
+	(void)state;
+	struct report_opts opts = { .w3c_fields = "date,time, cs-username,c-ip,c-port sc-status,cs-host,sc-bytes,cs-bytes,cs-version,s-sitename" };
+	struct fake f;
+	struct out o;
+
+	out_open(&o, "w3c", &opts);
+	fake_case(&f, C_SUCCESS);
+	report_http(o.w, &f.r);
+	char *got = out_close(&o);
+	assert_string_equal(got,
+		"#Software: authscope\n#Version: 1.0\n#Date: 2024-07-11 09:12:03\n"
+		"#Fields: date time cs-username c-ip c-port sc-status cs-host "
+		"sc-bytes cs-bytes cs-version s-sitename\n"
+		"2024-07-11 09:12:03 CORP\\alice 10.0.0.1 50000 200 "
+		"intranet.example.com 1500 400 HTTP/1.1 W3SVC1\n");
+	free(got);
+
+	/* an unknown name fails report_open with a message */
+	char err[128] = "";
+	struct report_opts bad = { .w3c_fields = "date cs-nonsense", .err = err,
+				   .errlen = sizeof(err) };
+	FILE *f2 = fopen("/dev/null", "w");
+	assert_non_null(f2);
+	assert_null(report_open("w3c", f2, &bad));
+	assert_non_null(strstr(err, "cs-nonsense"));
+	bad.w3c_fields = " , ";
+	assert_null(report_open("w3c", f2, &bad));
+	fclose(f2);
+}
+
+static void test_set_output_rewrites_header(void **state)
+{
+	(void)state;
+	struct fake f;
+	char *b2 = NULL;
+	size_t n2 = 0;
+	struct out o;
+
+	out_open(&o, "w3c", NULL);
+	fake_case(&f, C_SUCCESS);
+	report_http(o.w, &f.r);
+	FILE *f2 = open_memstream(&b2, &n2);
+	assert_non_null(f2);
+	report_set_output(o.w, f2);
+	report_http(o.w, &f.r);
+	report_http(o.w, &f.r);
+	char *got = out_close(&o);
+	fclose(f2);
+	/* each file starts with its own header, written once */
+	assert_int_equal(strncmp(got, "#Software: authscope\n", 21), 0);
+	assert_int_equal(strncmp(b2, "#Software: authscope\n", 21), 0);
+	assert_null(strstr(b2 + 1, "#Software"));
+	int lines = 0;
+	for (char *p = b2; *p; p++)
+		lines += *p == '\n';
+	assert_int_equal(lines, 6);
+	free(got);
+	free(b2);
+}
+
+static void test_proxysg_header_and_connect(void **state)
+{
+	(void)state;
+	struct fake f;
+	struct out o;
+
+	fake_case(&f, C_SUCCESS);
+	strcpy(f.tx.method, "CONNECT");
+	hstr(&f.tx.url, "www.example.com:443");
+	hstr(&f.tx.host, "www.example.com:443");
+	f.r.proxy = true;
+	out_open(&o, "proxysg", NULL);
+	report_http(o.w, &f.r);
+	char *got = out_close(&o);
+	assert_string_equal(got,
+		"#Software: authscope\n"
+		"#Fields: localtime time-taken c-ip s-action/sc-status sc-bytes "
+		"cs-method cs-uri cs-username s-hierarchy/s-supplier-name "
+		"rs(Content-Type) sc-filter-category s-icap-status\n"
+		"[11/Jul/2024:09:12:03 +0000] 45 10.0.0.1 TCP_TUNNELED/200 1500 "
+		"CONNECT tcp://www.example.com:443/ CORP\\alice "
+		"DIRECT/www.example.com - none ICAP_NOT_SCANNED\n");
+	free(got);
+
+	got = run_http("squid", &f.r);
+	assert_string_equal(got,
+		"1720689123.123     45 10.0.0.1 TCP_TUNNEL/200 1500 CONNECT "
+		"www.example.com:443 CORP\\\\alice HIER_DIRECT/www.example.com -\n");
+	free(got);
+}
+
+static void test_dispatch(void **state)
+{
+	(void)state;
+	char err[128] = "";
+	struct report_opts opts = { .err = err, .errlen = sizeof(err) };
+	FILE *f = fopen("/dev/null", "w");
+	assert_non_null(f);
+
+	assert_null(report_open("xml", f, &opts));
+	assert_non_null(strstr(err, "xml"));
+	int n = 0;
+	for (int i = 0; report_formats[i]; i++, n++) {
+		struct report_writer *w = report_open(report_formats[i], f, NULL);
+		assert_non_null(w);
+		report_close(w);
+	}
+	assert_int_equal(n, 9);
+	fclose(f);
+	/* NULL writer / record are ignored, not a crash */
+	report_http(NULL, NULL);
+	report_auth(NULL, NULL);
+	report_close(NULL);
+}
+
+static void test_raw_json_and_ignored_calls(void **state)
+{
+	(void)state;
+	struct out o;
+	struct fake f;
+	struct as_auth a;
+
+	out_open(&o, "json", NULL);
+	report_raw_json(o.w, "{\"event_type\":\"stats\",\"packets\":3}\n");
+	char *got = out_close(&o);
+	assert_string_equal(got, "{\"event_type\":\"stats\",\"packets\":3}\n");
+	free(got);
+
+	/* request-only formats ignore auth events and raw json */
+	out_open(&o, "w3c", NULL);
+	report_raw_json(o.w, "{\"x\":1}");
+	fake_auth(&a, true);
+	report_auth(o.w, &a);
+	got = out_close(&o);
+	assert_string_equal(got, "");
+	free(got);
+
+	/* samba formats ignore http records */
+	fake_case(&f, C_SUCCESS);
+	got = run_http("samba-json", &f.r);
+	assert_string_equal(got, "");
+	free(got);
+	got = run_http("samba-text", &f.r);
+	assert_string_equal(got, "");
+	free(got);
+}
+
+/* every json line stays valid whatever the wire put in every string */
+static void test_json_hostile_everywhere(void **state)
+{
+	(void)state;
+	static const char hostile[] = "\x01\"\\\x7f\xc0\xaf\xed\xa0\x80\xf8 \x1b[31m\n";
+	struct fake f;
+	struct as_auth a;
+
+	fake_case(&f, C_SUCCESS);
+	hstr(&f.tx.url, hostile);
+	hstr(&f.tx.host, hostile);
+	hstr(&f.tx.user_agent, hostile);
+	hstr(&f.tx.referer, hostile);
+	hstr(&f.tx.x_forwarded_for, hostile);
+	f.r.user = f.r.domain = f.r.workstation = hostile;
+	f.r.krb_sname = f.r.krb_realm = f.r.anomaly = hostile;
+	char *got = run_http("json", &f.r);
+	json_decref(parse_line(got));
+	assert_non_null(strchr(got, '\n'));
+	assert_ptr_equal(strchr(got, '\n'), got + strlen(got) - 1);
+	free(got);
+
+	fake_auth(&a, true);
+	a.user = a.domain = a.workstation = a.url = a.hostname = hostile;
+	a.server_nb_domain = a.server_dns_computer = a.anomaly = hostile;
+	for (int i = 0; i < 2; i++) {
+		got = run_auth(i ? "samba-json" : "json", &a);
+		json_decref(parse_line(got));
+		assert_ptr_equal(strchr(got, '\n'), got + strlen(got) - 1);
+		free(got);
+	}
+}
+
+/* every text format keeps one record on one line whatever the bytes */
+static void test_text_one_line(void **state)
+{
+	(void)state;
+	static const char hostile[] = "a\nb\rc\"d'e\\f g\x7f\xff";
+	struct fake f;
+	struct as_auth a;
+
+	fake_case(&f, C_SUCCESS);
+	hstr(&f.tx.url, hostile);
+	hstr(&f.tx.user_agent, hostile);
+	hstr(&f.tx.referer, hostile);
+	f.r.user = f.r.domain = hostile;
+	fake_auth(&a, true);
+	a.user = a.domain = a.workstation = hostile;
+	for (int i = 0; report_formats[i]; i++) {
+		struct out o;
+		out_open(&o, report_formats[i], NULL);
+		report_http(o.w, &f.r);
+		report_auth(o.w, &a);
+		char *got = out_close(&o);
+		/* count record lines, '#' header lines aside */
+		int recs = 0;
+		for (char *p = got; *p;) {
+			char *e = strchr(p, '\n');
+			assert_non_null(e);
+			if (*p != '#')
+				recs++;
+			p = e + 1;
+		}
+		int want = 1;
+		if (!strcmp(report_formats[i], "json") || !strcmp(report_formats[i], "kemp"))
+			want = 2;
+		assert_int_equal(recs, want);
+		free(got);
+	}
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -950,6 +1248,15 @@ int main(void)
 		cmocka_unit_test(test_json_auth_event),
 		cmocka_unit_test(test_text_golden),
 		cmocka_unit_test(test_auth_golden),
+		cmocka_unit_test(test_w3c_header),
+		cmocka_unit_test(test_w3c_substatus),
+		cmocka_unit_test(test_w3c_fields_option),
+		cmocka_unit_test(test_set_output_rewrites_header),
+		cmocka_unit_test(test_proxysg_header_and_connect),
+		cmocka_unit_test(test_dispatch),
+		cmocka_unit_test(test_raw_json_and_ignored_calls),
+		cmocka_unit_test(test_json_hostile_everywhere),
+		cmocka_unit_test(test_text_one_line),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
