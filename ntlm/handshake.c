@@ -67,6 +67,8 @@ struct hs_tx {
 	struct auth_token chal[HTTP_CHALLENGES_MAX];
 	int n_chal;
 	struct as_http rec;
+	struct as_auth auth;             /* sent after rec, when have_auth */
+	bool have_auth;
 	char anomaly[160];
 };
 
@@ -289,15 +291,13 @@ static void emit_auth(struct hs_tx *t, struct hs_side *s, const char *result)
 {
 	const struct http_tx *tx = t->tx;
 	struct hs_ctx *h = t->c->ctx;
-	struct as_auth a;
+	struct as_auth *ap = &t->auth, a;
 	bool ok = strcmp(result, "success") == 0;
 
 	if (ok)
 		h->st.success++;
 	else
 		h->st.failure++;
-	if (!h->sink.on_auth)
-		return;
 	memset(&a, 0, sizeof(a));
 	a.timestamp_us = tx->resp_ts_us ? tx->resp_ts_us : tx->req_ts_us;
 	a.flow_id = tx->flow_id;
@@ -331,8 +331,8 @@ static void emit_auth(struct hs_tx *t, struct hs_side *s, const char *result)
 	a.method = tx->method;
 	a.url = tx->url.s;
 	a.hostname = tx->host.s;
-	a.anomaly = t->anomaly[0] ? t->anomaly : NULL;
-	h->sink.on_auth(h->sink.user, &a);
+	*ap = a;
+	t->have_auth = true;
 }
 
 /* the record's identity fields point at the side's kept copy */
@@ -573,6 +573,11 @@ void hs_conn_tx(struct hs_conn *c, const struct http_tx *tx)
 	t->rec.anomaly = t->anomaly[0] ? t->anomaly : NULL;
 	if (h->sink.on_http)
 		h->sink.on_http(h->sink.user, &t->rec);
+	/* the handshake's record follows the request that finished it */
+	if (t->have_auth && h->sink.on_auth) {
+		t->auth.anomaly = t->rec.anomaly;
+		h->sink.on_auth(h->sink.user, &t->auth);
+	}
 	auth_token_free(&t->cred);
 	for (int i = 0; i < t->n_chal; i++)
 		auth_token_free(&t->chal[i]);
