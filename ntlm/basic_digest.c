@@ -30,7 +30,7 @@ static const char *basic_challenge(const char *s, size_t n, struct auth_token *t
 	char name[64], value[1024];
 	int rc;
 
-	while ((rc = auth_param_next(s, n, &pos, name, sizeof name, value, sizeof value)) == 1)
+	while ((rc = auth_param_next(s, n, &pos, name, sizeof name, value, sizeof value)) > 0)
 		if (!strcasecmp(name, "realm"))
 			set(&t->basic_realm, value);
 	return rc < 0 ? "basic_bad_params" : NULL;
@@ -48,7 +48,10 @@ const char *basic_decode(const char *s, size_t n, struct auth_token *t)
 		return "bad_base64";
 	while (user_len < len && buf[user_len] != ':')
 		user_len++;
-	t->basic_user = bytes_to_utf8(buf, user_len);
+	/* no ':' is not user-pass (RFC 7617 2): it may be a cut token whose
+	   "user" would be a prefix of the real one, so no user is reported */
+	if (user_len < len)
+		t->basic_user = bytes_to_utf8(buf, user_len);
 	/* the password sat in buf: wipe it before it goes back to malloc */
 	explicit_bzero(buf, len);
 	free(buf);
@@ -77,6 +80,7 @@ int auth_param_next(const char *s, size_t n, size_t *pos,
 		    char *name, size_t name_cap, char *value, size_t value_cap)
 {
 	size_t i = *pos, o = 0;
+	int quoted = 0;
 
 	name[0] = value[0] = '\0';
 	while (i < n && (is_ws(s[i]) || s[i] == ','))
@@ -97,6 +101,7 @@ int auth_param_next(const char *s, size_t n, size_t *pos,
 		i++;
 	o = 0;
 	if (i < n && s[i] == '"') {
+		quoted = 1;
 		i++;
 		while (i < n && s[i] != '"') {
 			if (s[i] == '\\' && i + 1 < n)
@@ -112,6 +117,8 @@ int auth_param_next(const char *s, size_t n, size_t *pos,
 		/* token68-ish tails ('=' padding, '/') are kept as part of it */
 		while (i < n && (s[i] == '=' || s[i] == '/'))
 			put(value, value_cap, &o, s[i++]);
+		if (o == 0)
+			return -1;       /* "name=" with no value */
 	}
 	value[o] = '\0';
 	while (i < n && is_ws(s[i]))
@@ -119,7 +126,7 @@ int auth_param_next(const char *s, size_t n, size_t *pos,
 	if (i < n && s[i] != ',')
 		return -1;
 	*pos = i;
-	return 1;
+	return quoted ? 2 : 1;
 }
 
 static void set(char **dst, const char *v)
@@ -163,19 +170,24 @@ const char *digest_decode(const char *s, size_t n, struct auth_token *t)
 	size_t pos = 0;
 	char name[64];
 	char *value = malloc(PARAM_VALUE_MAX);
+	bool unquoted_user = false;
 	int rc;
 
 	if (!value)
 		return NULL;
-	while ((rc = auth_param_next(s, n, &pos, name, sizeof name, value, PARAM_VALUE_MAX)) == 1) {
-		if (!strcasecmp(name, "username"))
+	while ((rc = auth_param_next(s, n, &pos, name, sizeof name, value, PARAM_VALUE_MAX)) > 0) {
+		/* username is a quoted-string (RFC 7616 3.4): an unquoted one
+		   cannot be told from a cut one, so it is not reported */
+		if (!strcasecmp(name, "username") && rc == 2)
 			set(&t->digest_username, value);
+		else if (!strcasecmp(name, "username"))
+			unquoted_user = true;
 		else if (!strcasecmp(name, "username*")) {
 			ext_value_decode(value);
 			set(&t->digest_username, value);
 		}
-		else if (!strcasecmp(name, "realm"))
-			set(&t->digest_realm, value);
+		else if (!strcasecmp(name, "realm") && rc == 2)
+			set(&t->digest_realm, value);   /* quoted-string too */
 		else if (!strcasecmp(name, "uri"))
 			set(&t->digest_uri, value);
 		else if (!strcasecmp(name, "qop"))
@@ -188,5 +200,7 @@ const char *digest_decode(const char *s, size_t n, struct auth_token *t)
 			set(&t->digest_nonce, value);
 	}
 	free(value);
-	return rc < 0 ? "digest_bad_params" : NULL;
+	if (rc < 0)
+		return "digest_bad_params";
+	return unquoted_user ? "digest_unquoted_username" : NULL;
 }

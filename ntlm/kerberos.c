@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "ntlm/der.h"
+#include "ntlm/krbtkt.h"
 #include "ntlm/utf.h"
 
 enum { KRB_AP_REQ = 14, KRB_AP_REP = 15, KRB_ERROR = 30 };
@@ -376,8 +377,7 @@ void krb_info_free(struct krb_info *k)
 {
 	free(k->realm);
 	free(k->sname);
-	free(k->client);
-	free(k->client_realm);
+	krbtkt_info_free(k);   /* what the keytab decrypter filled */
 	memset(k, 0, sizeof *k);
 	k->ticket_kvno = -1;
 }
