@@ -31,7 +31,7 @@ OUT=$(cd "$OUT" && pwd)
 
 ALL_SCENARIOS="ntlm-success kerberos kerberos-rc4 ntlm-keepalive ntlm-wrong-password
 basic-good basic-bad proxy-ntlm negotiate-ntlm ntlm-two-users
-ntlm-type3-other-connection ntlm-pipelined proxy-negotiate"
+ntlm-type3-other-connection ntlm-pipelined proxy-negotiate ntlm-curl-rejected"
 case " $* " in *" all "*) set -- ;; esac
 SCENARIOS=${*:-$ALL_SCENARIOS}
 
@@ -533,6 +533,18 @@ sc_ntlm_pipelined() { # after the handshake, three requests written at once
 		--ua "$UA" --pipeline /ntlm/page1.txt,/ntlm/page2.txt,/ntlm/page3.txt \
 		--expect 401,401,200,200,200,200 >"$W/client.out" 2>&1 ||
 		die "ntlm-pipelined client: $(cat "$W/client.out")"
+	cap_stop
+}
+
+sc_ntlm_curl_rejected() { # curl's own NTLM to gss-ntlmssp: its Type 1 (OEM,
+	# flags 0x00088206, no Version) is refused ("Failed to decode data"): a
+	# bare 401 without a challenge, curl tries once more, gives up
+	cap_start ntlm-curl-rejected $P_HTTP apache
+	expect 1 GET /ntlm/ 401 alice $NBDOM NTLM sent
+	expect 1 GET /ntlm/ 401 alice $NBDOM NTLM sent
+	curl -4 -sS -o /dev/null -A "$UA" --ntlm -u "$NBDOM\\alice:$PW_ALICE" \
+		-w '%{http_code}\n' "$BASE/ntlm/" >"$W/client.out" 2>&1
+	grep -qx 401 "$W/client.out" || die "ntlm-curl-rejected: curl: $(cat "$W/client.out")"
 	cap_stop
 }
 
