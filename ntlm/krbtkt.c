@@ -26,6 +26,8 @@ struct kt_key {
 	char *name;            /* unparsed principal, for details */
 	krb5_kvno kvno;
 	krb5_keyblock key;     /* contents zeroed at close */
+	krb5_key kkey;         /* the same key, with libkrb5's derived-key
+				  cache: halves the cost of a ticket */
 };
 
 struct krbtkt {
@@ -182,7 +184,9 @@ static bool keys_push(struct krbtkt *k, krb5_keytab_entry *ent)
 	if (krb5_copy_principal(k->ctx, ent->principal, &kk->princ) != 0)
 		return false;
 	if (krb5_unparse_name(k->ctx, kk->princ, &kk->name) != 0 ||
-	    krb5_copy_keyblock_contents(k->ctx, &ent->key, &kk->key) != 0) {
+	    krb5_copy_keyblock_contents(k->ctx, &ent->key, &kk->key) != 0 ||
+	    krb5_k_create_key(k->ctx, &kk->key, &kk->kkey) != 0) {
+		krb5_free_keyblock_contents(k->ctx, &kk->key);
 		krb5_free_unparsed_name(k->ctx, kk->name);
 		krb5_free_principal(k->ctx, kk->princ);
 		return false;
@@ -289,6 +293,7 @@ void krbtkt_close(struct krbtkt *k)
 		return;
 	for (i = 0; i < k->n; i++) {
 		krb5_free_keyblock_contents(k->ctx, &k->keys[i].key);   /* zeroes */
+		krb5_k_free_key(k->ctx, k->keys[i].kkey);
 		krb5_free_principal(k->ctx, k->keys[i].princ);
 		krb5_free_unparsed_name(k->ctx, k->keys[i].name);
 	}
@@ -631,9 +636,10 @@ static bool rd_equal(struct rd a, struct rd b)
 
 /* ---- decryption ------------------------------------------------------------- */
 
-/* krb5_c_decrypt into a fresh buffer; the caller zeroes and frees plain->data */
-static krb5_error_code try_decrypt(krb5_context ctx, const krb5_keyblock *key, krb5_keyusage usage,
-				   const krb5_enc_data *in, krb5_data *plain)
+/* decrypt into a fresh buffer with kkey, or with kb when kkey is NULL;
+   the caller zeroes and frees plain->data */
+static krb5_error_code try_decrypt(krb5_context ctx, krb5_key kkey, const krb5_keyblock *kb,
+				   krb5_keyusage usage, const krb5_enc_data *in, krb5_data *plain)
 {
 	krb5_error_code rc;
 
@@ -642,7 +648,8 @@ static krb5_error_code try_decrypt(krb5_context ctx, const krb5_keyblock *key, k
 	plain->data = malloc(plain->length ? plain->length : 1);
 	if (!plain->data)
 		return ENOMEM;
-	rc = krb5_c_decrypt(ctx, key, usage, NULL, in, plain);
+	rc = kkey ? krb5_k_decrypt(ctx, kkey, usage, NULL, in, plain)
+		  : krb5_c_decrypt(ctx, kb, usage, NULL, in, plain);
 	if (rc != 0) {
 		explicit_bzero(plain->data, in->ciphertext.length);
 		free(plain->data);
@@ -735,7 +742,7 @@ static long ticket_open(struct krbtkt *k, krb5_ticket *tkt, krb5_data *plain, si
 			if ((pass == 0 && !exact) || (pass == 1 && (!same_p || exact)) ||
 			    (pass == 2 && same_p))
 				continue;
-			if (try_decrypt(k->ctx, &kk->key, KRB5_KEYUSAGE_KDC_REP_TICKET, ed, plain) == 0) {
+			if (try_decrypt(k->ctx, kk->kkey, NULL, KRB5_KEYUSAGE_KDC_REP_TICKET, ed, plain) == 0) {
 				*alloc_len = ed->ciphertext.length;
 				return (long)i;
 			}
@@ -799,7 +806,7 @@ static void check_authenticator(struct krbtkt *k, const struct apreq *a, const s
 	ed.enctype = a->auth_etype;
 	ed.ciphertext.length = (unsigned)clen;
 	ed.ciphertext.data = (char *)rd_ptr(&a->auth_cipher);
-	if (try_decrypt(k->ctx, &skey, KRB5_KEYUSAGE_AP_REQ_AUTH, &ed, &plain) != 0) {
+	if (try_decrypt(k->ctx, NULL, &skey, KRB5_KEYUSAGE_AP_REQ_AUTH, &ed, &plain) != 0) {
 		ki->decrypt_anomaly = "krb_authenticator_decrypt_failed";
 		return;
 	}

@@ -6,7 +6,10 @@
  *   client=alice realm=R anomaly=- auth_client=alice auth_realm=R
  *   flags=0x... authtime=N endtime=N detail=...
  *
- *   krbdec -k KEYTAB [-k KEYTAB...] [TOKEN...]
+ *   krbdec -k KEYTAB [-k KEYTAB...] [-n N] [TOKEN...]
+ *
+ * -n N decrypts each token N more times and prints the mean time per
+ * krbtkt_decrypt call to stderr (the figure in the module's report).
  *
  * A TOKEN is a header value ("Negotiate YII...") or bare base64; it goes
  * through auth_token_decode (ntlm/token.h) as in authscope, which finds
@@ -16,6 +19,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "ntlm/krbtkt.h"
 #include "ntlm/token.h"
@@ -34,8 +38,16 @@ int main(int argc, char **argv)
 	char err[512];
 	struct krbtkt *k;
 
-	for (; i + 1 < argc && strcmp(argv[i], "-k") == 0 && nkt < MAX_KT; i += 2)
-		kts[nkt++] = argv[i + 1];
+	long reps = 0;
+
+	for (; i + 1 < argc && nkt < MAX_KT; i += 2) {
+		if (strcmp(argv[i], "-k") == 0)
+			kts[nkt++] = argv[i + 1];
+		else if (strcmp(argv[i], "-n") == 0)
+			reps = atol(argv[i + 1]);
+		else
+			break;
+	}
 	k = krbtkt_open(kts, nkt, err, sizeof err);
 	if (!k) {
 		fprintf(stderr, "krbdec: %s\n", err);
@@ -62,6 +74,16 @@ int main(int argc, char **argv)
 			       s(ki->authenticator_client), s(ki->authenticator_realm), ki->tkt_flags,
 			       (long long)ki->tkt_authtime, (long long)ki->tkt_endtime,
 			       (long long)ki->auth_ctime, s(ki->decrypt_detail));
+		}
+		if (ki->ap_req && reps > 0) {
+			struct timespec t0, t1;
+			long r;
+			clock_gettime(CLOCK_MONOTONIC, &t0);
+			for (r = 0; r < reps; r++)
+				krbtkt_decrypt(k, ki);
+			clock_gettime(CLOCK_MONOTONIC, &t1);
+			fprintf(stderr, "krbdec: %.2f us per krbtkt_decrypt (%ld runs)\n",
+				((t1.tv_sec - t0.tv_sec) * 1e9 + (t1.tv_nsec - t0.tv_nsec)) / 1e3 / reps, reps);
 		}
 		krbtkt_info_free(ki);   /* harmless if auth_token_free does it too */
 		auth_token_free(&tok);
