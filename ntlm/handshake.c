@@ -31,6 +31,7 @@ struct hs_side {
 	uint64_t handshake_id;
 	int legs;
 	bool saw_gap;
+	bool unconfirmed;                /* AUTHENTICATED, final answer unseen */
 	char *scheme, *mech;
 	/* what the Type 2 said about the server */
 	char *nb_domain, *nb_computer, *dns_domain, *dns_computer;
@@ -282,6 +283,7 @@ static void start_handshake(struct hs_tx *t, struct hs_side *s)
 	s->handshake_id = h->next_handshake_id++;
 	s->legs = 0;
 	s->saw_gap = false;
+	s->unconfirmed = false;
 	h->st.handshakes++;
 	setstr(&s->scheme, auth_scheme_name(t->cred.scheme));
 	setstr(&s->mech, auth_mech_name(t->cred.mech));
@@ -355,11 +357,19 @@ static void finish(struct hs_tx *t, struct hs_side *s)
 	t->rec.result = res;
 	rec_identity_from_side(t, s);
 	if (!strcmp(res, "pending")) {
-		add_anomaly(t, "handshake_cut");
-		s->state = HS_NONE;
+		/*
+		 * The server's answer was not captured (lossy capture, end of
+		 * input).  The credentials still name who tried; if the client
+		 * goes on using the connection, later requests are lent the
+		 * identity, marked unconfirmed, until a 401/407 says otherwise.
+		 */
+		add_anomaly(t, "outcome_not_seen");
+		s->state = HS_AUTHENTICATED;
+		s->unconfirmed = true;
 		t->c->ctx->st.incomplete++;
 		return;
 	}
+	s->unconfirmed = false;
 	emit_auth(t, s, res);
 	/* a failed identity stays in the side until the next handshake:
 	   the record still points at it, and NONE never lends it out */
@@ -533,6 +543,8 @@ static void on_bare_request(struct hs_tx *t)
 		t->rec.mech = s->mech;
 		t->rec.inherited = true;
 		t->rec.result = "success";
+		if (s->unconfirmed)
+			add_anomaly(t, "outcome_not_seen");
 		t->rec.handshake_id = s->handshake_id;
 		rec_identity_from_side(t, s);
 		t->c->ctx->st.inherited++;

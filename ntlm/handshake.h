@@ -18,7 +18,9 @@
  *  - challenge legs are result "pending"; the leg with the final
  *    credentials gets "success" or "failure" from the server's answer
  *    (401/407 = failure; any other final status = success; none = pending
- *    with anomaly "handshake_cut").
+ *    with anomaly "outcome_not_seen": the identity is then lent to later
+ *    requests on the connection, each marked "outcome_not_seen", until a
+ *    401/407 shows the server did not accept it).
  */
 #ifndef AUTHSCOPE_HANDSHAKE_H
 #define AUTHSCOPE_HANDSHAKE_H

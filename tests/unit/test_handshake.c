@@ -306,8 +306,33 @@ static void test_unanswered_type3_is_pending_and_cut(void **state)
 	hs_conn_close(c);
 	assert_string_equal(g_http[1].user, "dave");
 	assert_string_equal(g_http[1].result, "pending");
-	assert_non_null(strstr(g_http[1].anomaly, "handshake_cut"));
+	assert_non_null(strstr(g_http[1].anomaly, "outcome_not_seen"));
 	assert_int_equal(g_nauth, 0);
+}
+
+static void test_unseen_outcome_lends_identity_until_refused(void **state)
+{
+	/* bruteshark-http-ntlm.pcap's shape: the answers to the Type 3 were
+	   not captured, the client goes on on the same connection */
+	struct hs_conn *c = hs_conn_new(g_ctx, 11);
+	(void)state;
+	tx(c, DAVE_T1, NULL, -1, NULL, NULL);
+	tx(c, DAVE_T3, NULL, -1, NULL, NULL);
+	tx(c, NULL, NULL, -1, NULL, NULL);
+	tx(c, NULL, NULL, 200, NULL, NULL);
+	tx(c, NULL, NULL, 401, "NTLM", NULL);
+	tx(c, NULL, NULL, 200, NULL, NULL);
+	hs_conn_close(c);
+	assert_string_equal(g_http[1].user, "dave");
+	assert_string_equal(g_http[1].result, "pending");
+	for (int i = 2; i < 4; i++) {
+		assert_string_equal(g_http[i].user, "dave");
+		assert_int_equal(g_http[i].inherited, 1);
+		assert_non_null(strstr(g_http[i].anomaly, "outcome_not_seen"));
+	}
+	assert_string_equal(g_http[4].user, "(null)");
+	assert_string_equal(g_http[5].user, "(null)");
+	assert_int_equal(g_http[5].inherited, 0);
 }
 
 static void test_garbage_token_is_anomaly_not_user(void **state)
@@ -336,6 +361,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_new_type1_starts_new_identity, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_unanswered_type3_is_pending_and_cut, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_garbage_token_is_anomaly_not_user, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_unseen_outcome_lends_identity_until_refused, setup, teardown),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
