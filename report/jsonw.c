@@ -28,8 +28,7 @@ void jsonw_reset(struct jsonw *w)
 	w->need_comma = false;
 }
 
-/* room for n more bytes; false (and the line marked failed) when not */
-static bool jsonw_grow(struct jsonw *w, size_t n)
+bool jsonw_grow_slow(struct jsonw *w, size_t n)
 {
 	if (w->failed)
 		return false;
@@ -60,27 +59,6 @@ char *jsonw_reserve(struct jsonw *w, size_t n)
 	char *p = w->buf + w->len;
 	w->len += n;
 	return p;
-}
-
-void jsonw_raw(struct jsonw *w, const char *s, size_t n)
-{
-	if (n == 0 || !jsonw_grow(w, n))
-		return;
-	memcpy(w->buf + w->len, s, n);
-	w->len += n;
-}
-
-void jsonw_cstr(struct jsonw *w, const char *s)
-{
-	if (s)
-		jsonw_raw(w, s, strlen(s));
-}
-
-void jsonw_ch(struct jsonw *w, char c)
-{
-	if (!jsonw_grow(w, 1))
-		return;
-	w->buf[w->len++] = c;
 }
 
 void jsonw_u64(struct jsonw *w, uint64_t v)
@@ -130,28 +108,6 @@ int jsonw_flush(struct jsonw *w, FILE *out)
 }
 
 /* --- JSON structure --- */
-
-static void jsonw_sep(struct jsonw *w)
-{
-	if (w->need_comma) {
-		if (w->spaced)
-			jsonw_raw(w, ", ", 2);
-		else
-			jsonw_ch(w, ',');
-	}
-	w->need_comma = true;
-}
-
-void jsonw_key(struct jsonw *w, const char *key)
-{
-	jsonw_sep(w);
-	jsonw_ch(w, '"');
-	jsonw_cstr(w, key);
-	if (w->spaced)
-		jsonw_raw(w, "\": ", 3);
-	else
-		jsonw_raw(w, "\":", 2);
-}
 
 void jsonw_obj_open(struct jsonw *w, const char *key)
 {
@@ -310,45 +266,6 @@ void jsonw_strn(struct jsonw *w, const char *s, size_t n)
 void jsonw_str(struct jsonw *w, const char *s)
 {
 	jsonw_strn(w, s, s ? strlen(s) : 0);
-}
-
-void jsonw_kv_str(struct jsonw *w, const char *key, const char *s)
-{
-	jsonw_key(w, key);
-	jsonw_str(w, s);
-}
-
-void jsonw_kv_strn(struct jsonw *w, const char *key, const char *s, size_t n)
-{
-	jsonw_key(w, key);
-	jsonw_strn(w, s, n);
-}
-
-void jsonw_kv_u64(struct jsonw *w, const char *key, uint64_t v)
-{
-	jsonw_key(w, key);
-	jsonw_u64(w, v);
-}
-
-void jsonw_kv_i64(struct jsonw *w, const char *key, int64_t v)
-{
-	jsonw_key(w, key);
-	jsonw_i64(w, v);
-}
-
-void jsonw_kv_bool(struct jsonw *w, const char *key, bool v)
-{
-	jsonw_key(w, key);
-	if (v)
-		jsonw_raw(w, "true", 4);
-	else
-		jsonw_raw(w, "false", 5);
-}
-
-void jsonw_kv_null(struct jsonw *w, const char *key)
-{
-	jsonw_key(w, key);
-	jsonw_raw(w, "null", 4);
 }
 
 void jsonw_kv_rawval(struct jsonw *w, const char *key, const char *json)

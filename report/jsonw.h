@@ -29,6 +29,7 @@
 #include <stddef.h>
 #include <stdint.h>
 #include <stdbool.h>
+#include <string.h>
 
 struct jsonw {
 	char *buf;
@@ -46,10 +47,35 @@ void jsonw_reset(struct jsonw *w);
    the write fell short */
 int jsonw_flush(struct jsonw *w, FILE *out);
 
-/* raw bytes, no escaping */
-void jsonw_raw(struct jsonw *w, const char *s, size_t n);
-void jsonw_cstr(struct jsonw *w, const char *s);       /* s may be NULL: nothing */
-void jsonw_ch(struct jsonw *w, char c);
+/* room for n more bytes; false (and the line marked failed) when not */
+bool jsonw_grow_slow(struct jsonw *w, size_t n);
+static inline bool jsonw_grow(struct jsonw *w, size_t n)
+{
+	if (!w->failed && n <= w->cap - w->len)
+		return true;
+	return jsonw_grow_slow(w, n);
+}
+
+/* raw bytes, no escaping (inline: the hot path of every writer) */
+static inline void jsonw_raw(struct jsonw *w, const char *s, size_t n)
+{
+	if (n == 0 || !jsonw_grow(w, n))
+		return;
+	memcpy(w->buf + w->len, s, n);
+	w->len += n;
+}
+
+static inline void jsonw_ch(struct jsonw *w, char c)
+{
+	if (jsonw_grow(w, 1))
+		w->buf[w->len++] = c;
+}
+
+static inline void jsonw_cstr(struct jsonw *w, const char *s)   /* NULL: nothing */
+{
+	if (s)
+		jsonw_raw(w, s, strlen(s));
+}
 void jsonw_u64(struct jsonw *w, uint64_t v);
 void jsonw_i64(struct jsonw *w, int64_t v);
 /* v zero-padded to width digits */
@@ -64,16 +90,73 @@ size_t jsonw_utf8_len(const char *s, size_t left);
 /* JSON structure */
 void jsonw_obj_open(struct jsonw *w, const char *key);   /* key NULL: top level */
 void jsonw_obj_close(struct jsonw *w);
-void jsonw_key(struct jsonw *w, const char *key);         /* "key": */
+/* "key": -- inline so the key's strlen folds to a constant */
+static inline void jsonw_key(struct jsonw *w, const char *key)
+{
+	size_t kl = strlen(key);
+	if (!jsonw_grow(w, kl + 6))
+		return;
+	char *p = w->buf + w->len;
+	if (w->need_comma) {
+		*p++ = ',';
+		if (w->spaced)
+			*p++ = ' ';
+	}
+	*p++ = '"';
+	memcpy(p, key, kl);
+	p += kl;
+	*p++ = '"';
+	*p++ = ':';
+	if (w->spaced)
+		*p++ = ' ';
+	w->len = (size_t)(p - w->buf);
+	w->need_comma = true;
+}
+
 /* a JSON string value (escaped), or null when s is NULL */
 void jsonw_str(struct jsonw *w, const char *s);
 void jsonw_strn(struct jsonw *w, const char *s, size_t n);
-void jsonw_kv_str(struct jsonw *w, const char *key, const char *s);
-void jsonw_kv_strn(struct jsonw *w, const char *key, const char *s, size_t n);
-void jsonw_kv_u64(struct jsonw *w, const char *key, uint64_t v);
-void jsonw_kv_i64(struct jsonw *w, const char *key, int64_t v);
-void jsonw_kv_bool(struct jsonw *w, const char *key, bool v);
-void jsonw_kv_null(struct jsonw *w, const char *key);
+
+static inline void jsonw_kv_str(struct jsonw *w, const char *key, const char *s)
+{
+	jsonw_key(w, key);
+	jsonw_str(w, s);
+}
+
+static inline void jsonw_kv_strn(struct jsonw *w, const char *key,
+				 const char *s, size_t n)
+{
+	jsonw_key(w, key);
+	jsonw_strn(w, s, n);
+}
+
+static inline void jsonw_kv_u64(struct jsonw *w, const char *key, uint64_t v)
+{
+	jsonw_key(w, key);
+	jsonw_u64(w, v);
+}
+
+static inline void jsonw_kv_i64(struct jsonw *w, const char *key, int64_t v)
+{
+	jsonw_key(w, key);
+	jsonw_i64(w, v);
+}
+
+static inline void jsonw_kv_bool(struct jsonw *w, const char *key, bool v)
+{
+	jsonw_key(w, key);
+	if (v)
+		jsonw_raw(w, "true", 4);
+	else
+		jsonw_raw(w, "false", 5);
+}
+
+static inline void jsonw_kv_null(struct jsonw *w, const char *key)
+{
+	jsonw_key(w, key);
+	jsonw_raw(w, "null", 4);
+}
+
 /* a value already formatted as JSON (number text, nested object) */
 void jsonw_kv_rawval(struct jsonw *w, const char *key, const char *json);
 

@@ -132,8 +132,21 @@ const struct tm *rep_gmtime(struct report_writer *w, uint64_t ts_us)
 
 void rep_ip(char out[REP_IP_MAX], int family, const uint8_t *ip)
 {
-	int af = family == AF_INET6 ? AF_INET6 : AF_INET;
-	if (!inet_ntop(af, ip, out, REP_IP_MAX))
+	if (family != AF_INET6) {
+		/* by hand: glibc's inet_ntop goes through sprintf */
+		char *p = out;
+		for (int i = 0; i < 4; i++) {
+			unsigned v = ip[i];
+			if (v >= 100)
+				*p++ = (char)('0' + v / 100);
+			if (v >= 10)
+				*p++ = (char)('0' + v / 10 % 10);
+			*p++ = (char)('0' + v % 10);
+			*p++ = i < 3 ? '.' : '\0';
+		}
+		return;
+	}
+	if (!inet_ntop(AF_INET6, ip, out, REP_IP_MAX))
 		snprintf(out, REP_IP_MAX, "-");
 }
 

@@ -7,10 +7,51 @@
  *
  * What a caller may rely on:
  *  - each call writes whole lines (never a partial line), so a reader
- *    tailing the file never sees half a record;
+ *    tailing the file never sees half a record: a line is built in a
+ *    reused buffer and handed to one fwrite;
  *  - every byte from the wire is escaped for the format (JSON escapes with
- *    invalid UTF-8 replaced; W3C '+' for space; Apache's \xhh escaping);
- *  - formats that log only requests ignore report_auth.
+ *    invalid UTF-8 replaced; W3C '+' for space; Apache's \xhh escaping),
+ *    so one record is one line in every format;
+ *  - formats that log only requests ignore report_auth (w3c, proxysg,
+ *    squid, combined, gate); samba-json and samba-text ignore report_http;
+ *    json and kemp take both;
+ *  - nothing secret is written: the records carry no passwords or
+ *    responses, and the writers add none;
+ *  - the FILE stays the caller's: report_close flushes it, never closes it;
+ *  - report_http/report_auth/report_close accept NULL and do nothing.
+ *  Field-by-field semantics of every format: tests/report/FORMATS.md.
+ *
+ * json "http" record (DESIGN.md's contract, Suricata-EVE-like, nested):
+ *   timestamp (request's first byte, "2024-07-11T09:12:03.123456Z"),
+ *   flow_id, event_type "http", tx_id, src_ip, src_port (client),
+ *   dest_ip, dest_port (server; IPv6 in inet_ntop's compressed form),
+ *   http: hostname url method protocol status(null: no response)
+ *         user_agent referer x_forwarded_for (null when absent)
+ *         length (response body bytes) request_bytes response_bytes
+ *         time_taken_ms (request start to response end; null)
+ *   auth: scheme mech proxy user result domain workstation password_type
+ *         inherited credentials (this request carried credentials)
+ *         ntlm_type (1/2/3 the request carried, null) challenge (NTLM
+ *         message type the response carried, null) handshake_id (null)
+ *         krb_sname krb_realm krb_etype (null)
+ *   anomaly  comma-separated names (http layer: gap url_cut field_cut
+ *            auth_cut parse_error header_limit no_request pipeline_cap,
+ *            then the handshake layer's), only when there are some
+ *   gap      true, only when bytes were lost inside the transaction
+ * json "auth" record (one per finished handshake): timestamp (final
+ *   answer), flow_id, event_type "auth", src_ip/src_port/dest_ip/dest_port,
+ *   auth: Samba's names  status (NT status name) serviceDescription "HTTP"
+ *         authDescription clientDomain clientAccount workstation
+ *         passwordType remoteAddress localAddress ("ipv4:1.2.3.4:80",
+ *         "ipv6:2001:db8::1:80");
+ *         ours, as in the http record  result scheme mech proxy user
+ *         domain password_type handshake_id legs final_status (null)
+ *         server_nb_domain server_nb_computer server_dns_domain
+ *         server_dns_computer (from the Type 2) krb_sname krb_realm
+ *         krb_etype method url hostname (the request that finished it);
+ *   anomaly at top level when set.
+ * Strings are null when absent; in the snake_case keys an empty user,
+ * domain or workstation is null too (Samba's keys keep "").
  */
 #ifndef AUTHSCOPE_REPORT_H
 #define AUTHSCOPE_REPORT_H
@@ -31,14 +72,22 @@ struct report_opts {
 
 struct report_writer;
 
-/* NULL when the format name is unknown */
+/* NULL when the format name is unknown or the options are bad (an
+   unknown w3c field): the reason goes to opts->err, else stderr.
+   w3c_fields: W3C names separated by commas and/or spaces, from date time
+   s-sitename s-computername s-ip cs-method cs-uri-stem cs-uri-query
+   s-port cs-username c-ip c-port cs-version cs(User-Agent) cs(Referer)
+   cs-host sc-status sc-substatus sc-win32-status sc-bytes cs-bytes
+   time-taken cs(X-Forwarded-For) (case-insensitive) */
 struct report_writer *report_open(const char *format, FILE *out,
 				  const struct report_opts *opts);
 void report_http(struct report_writer *w, const struct as_http *r);
 void report_auth(struct report_writer *w, const struct as_auth *a);
 /* a JSON object line of any kind, e.g. stats; ignored by non-json formats */
 void report_raw_json(struct report_writer *w, const char *line);
-void report_set_output(struct report_writer *w, FILE *out);   /* SIGHUP reopen */
+/* SIGHUP reopen: flushes the old FILE (the caller closes it); w3c and
+   proxysg write their # header again at the top of the new one */
+void report_set_output(struct report_writer *w, FILE *out);
 void report_close(struct report_writer *w);
 
 /* the list of format names, NULL-terminated, for --help */
