@@ -265,7 +265,9 @@ struct krbtkt *krbtkt_open(const char *const *keytab_paths, int n, char *err, si
 		return NULL;
 	}
 	if ((rc = krb5_init_context(&k->ctx)) != 0) {
-		set_err(err, errlen, "keytab: krb5_init_context failed (%d)", (int)rc);
+		const char *m = krb5_get_error_message(NULL, rc);
+		set_err(err, errlen, "keytab: krb5_init_context: %s", m ? m : "failed");
+		krb5_free_error_message(NULL, m);
 		free(k);
 		return NULL;
 	}
@@ -306,6 +308,24 @@ void krbtkt_close(struct krbtkt *k)
 size_t krbtkt_key_count(const struct krbtkt *k)
 {
 	return k ? k->n : 0;
+}
+
+const char *krbtkt_check_times(const struct krb_info *ki, int64_t seen_s, int skew_s)
+{
+	int64_t start;
+
+	if (!ki || !ki->client)
+		return NULL;   /* nothing decrypted: no times to judge */
+	start = ki->tkt_starttime ? ki->tkt_starttime : ki->tkt_authtime;
+	/* rd_req checks the authenticator first, then the ticket's window */
+	if (ki->authenticator_client && ki->auth_ctime &&
+	    (ki->auth_ctime > seen_s + skew_s || ki->auth_ctime < seen_s - skew_s))
+		return "krb_clock_skew";
+	if (start && start - skew_s > seen_s)
+		return "krb_ticket_not_yet_valid";
+	if (ki->tkt_endtime && seen_s - skew_s > ki->tkt_endtime)
+		return "krb_ticket_expired";
+	return NULL;
 }
 
 void krbtkt_info_free(struct krb_info *ki)

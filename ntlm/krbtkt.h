@@ -64,6 +64,7 @@
 #define AUTHSCOPE_KRBTKT_H
 
 #include <stddef.h>
+#include <stdint.h>
 
 #include "ntlm/token.h"
 
@@ -73,6 +74,17 @@ struct krbtkt *krbtkt_open(const char *const *keytab_paths, int n,
 			   char *err, size_t errlen);
 void krbtkt_decrypt(struct krbtkt *k, struct krb_info *ki);
 void krbtkt_close(struct krbtkt *k);
+
+/*
+ * The clock checks krbtkt_decrypt leaves out, against the time the request
+ * was seen (packet time, Unix seconds), as MIT's krb5_rd_req makes them
+ * with clockskew skew_s (its default: 300): NULL when the times are fine
+ * or unknown (nothing decrypted), else "krb_clock_skew" (authenticator
+ * time off by more than skew_s: the server answers KRB_AP_ERR_SKEW),
+ * "krb_ticket_not_yet_valid" (KRB_AP_ERR_TKT_NYV), "krb_ticket_expired"
+ * (KRB_AP_ERR_TKT_EXPIRED).  Pure function of its arguments.
+ */
+const char *krbtkt_check_times(const struct krb_info *ki, int64_t seen_s, int skew_s);
 
 /* number of keys loaded (for --stats and tests) */
 size_t krbtkt_key_count(const struct krbtkt *k);

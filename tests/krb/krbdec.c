@@ -4,7 +4,9 @@
  * found, one line per token:
  *
  *   client=alice realm=R anomaly=- auth_client=alice auth_realm=R
- *   flags=0x... authtime=N endtime=N detail=...
+ *   flags=0x... authtime=N endtime=N ctime=N times_now=- detail=...
+ *
+ * (times_now: krbtkt_check_times against the current clock)
  *
  *   krbdec -k KEYTAB [-k KEYTAB...] [-n N] [TOKEN...]
  *
@@ -69,11 +71,12 @@ int main(int argc, char **argv)
 		} else {
 			krbtkt_decrypt(k, ki);
 			printf("client=%s realm=%s anomaly=%s auth_client=%s auth_realm=%s flags=0x%08x "
-			       "authtime=%lld endtime=%lld ctime=%lld detail=%s\n",
+			       "authtime=%lld endtime=%lld ctime=%lld times_now=%s detail=%s\n",
 			       s(ki->client), s(ki->client_realm), s(ki->decrypt_anomaly),
 			       s(ki->authenticator_client), s(ki->authenticator_realm), ki->tkt_flags,
 			       (long long)ki->tkt_authtime, (long long)ki->tkt_endtime,
-			       (long long)ki->auth_ctime, s(ki->decrypt_detail));
+			       (long long)ki->auth_ctime,
+			       s(krbtkt_check_times(ki, (int64_t)time(NULL), 300)), s(ki->decrypt_detail));
 		}
 		if (ki->ap_req && reps > 0) {
 			struct timespec t0, t1;

@@ -146,7 +146,7 @@ now=$(date +%s)
 at=$(echo "$line" | sed 's/.* authtime=\([0-9-]*\) .*/\1/')
 et=$(echo "$line" | sed 's/.* endtime=\([0-9-]*\) .*/\1/')
 if [ "$at" -gt $((now - 3600)) ] && [ "$at" -le "$now" ] && [ "$et" -gt "$at" ] && [ "$et" -le $((at + 3600)) ]; then
-	echo "ok   ticket times"
+	check "ticket times" "$line" "times_now=- "
 else
 	echo "FAIL ticket times: now=$now authtime=$at endtime=$et"; fails=$((fails + 1))
 fi

@@ -349,7 +349,17 @@ static void test_etypes(void **state)
 		assert_int_equal(ki.auth_ctime, 1767268805);
 		assert_int_equal(ki.auth_cusec, 123456);
 		assert_int_equal(ki.tkt_flags, 0x40e10000);
+		/* what the server's clock checks would say, by packet time */
+		assert_null(krbtkt_check_times(&ki, 1767268805, 300));
+		assert_null(krbtkt_check_times(&ki, 1767268805 + 300, 300));
+		assert_string_equal(krbtkt_check_times(&ki, 1767268805 + 301, 300), "krb_clock_skew");
+		assert_string_equal(krbtkt_check_times(&ki, 1767268805 - 301, 300), "krb_clock_skew");
+		ki.auth_ctime = 1767268800 - 400;   /* client clock 400 s behind */
+		assert_string_equal(krbtkt_check_times(&ki, 1767268800 - 400, 300), "krb_ticket_not_yet_valid");
+		ki.auth_ctime = 1767268800 + 36000 + 400;
+		assert_string_equal(krbtkt_check_times(&ki, 1767268800 + 36000 + 400, 300), "krb_ticket_expired");
 		krbtkt_info_free(&ki);
+		assert_null(krbtkt_check_times(&ki, 0, 300));   /* nothing decrypted */
 		krbtkt_info_free(&ki);   /* twice is harmless */
 	}
 	krbtkt_close(k);
