@@ -1,0 +1,297 @@
+/*
+ * authscope - who really authenticated: HTTP NTLM / Negotiate / Basic /
+ * Digest on the wire, rebuilt into the log lines the server should have
+ * written.  This file only parses the command line and hands over to the
+ * modules: report/pipeline.c runs capture -> http -> ntlm, report/ writes.
+ */
+#include <errno.h>
+#include <getopt.h>
+#include <grp.h>
+#include <pwd.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "report/pipeline.h"
+#include "report/report.h"
+#include "report/verify.h"
+#include "ntlm/decode_cli.h"
+
+#define AUTHSCOPE_VERSION "0.1.0"
+#define MAX_FILES 4096
+#define MAX_KEYTABS 64
+
+static struct pipeline *g_pipeline;
+static volatile sig_atomic_t g_reopen;
+
+static void on_stop_signal(int sig)
+{
+	(void)sig;
+	pipeline_break(g_pipeline);
+}
+
+static void on_hup(int sig)
+{
+	(void)sig;
+	g_reopen = 1;
+}
+
+static void usage(FILE *f)
+{
+	fprintf(f,
+"usage: authscope -r FILE [-r FILE ...] [options] [BPF EXPRESSION]\n"
+"       authscope -i IFACE [options] [BPF EXPRESSION]\n"
+"       authscope decode [--text] [VALUE ... | -]\n"
+"       authscope verify -r FILE ... --log SERVERLOG [--log-format FMT] [--json]\n"
+"\n"
+"Reads HTTP traffic, decodes NTLM / Negotiate (SPNEGO, Kerberos) / Basic /\n"
+"Digest authentication, rebuilds every handshake per connection and writes\n"
+"the access-log lines a server would have written.\n"
+"\n"
+"  -r FILE            read a pcap or pcapng file (repeat: merged in time order)\n"
+"  -i IFACE           capture live on IFACE (\"any\" for all)\n"
+"  -F FORMAT          output format (default json): json w3c proxysg squid\n"
+"                     combined samba-json samba-text kemp gate\n"
+"  -o FILE            write records to FILE (default standard output)\n"
+"  --fields LIST      w3c: the fields to write (comma separated)\n"
+"  --keytab FILE      service keytab: name the client inside Kerberos tickets\n"
+"  --stats            write a JSON stats record at the end (json format)\n"
+"  -q                 no counters on standard error at the end\n"
+"  --memcap BYTES     memory for flows and held segments (default 256M)\n"
+"  --idle-timeout S   close flows idle for S seconds of capture time (300)\n"
+"  -s SNAPLEN         live: bytes per packet (default 262144)\n"
+"  -B KIB             live: kernel buffer size in KiB\n"
+"  --immediate        live: deliver packets at once (no batching)\n"
+"  -Z USER            live: drop privileges to USER once the capture is open\n"
+"  --version, -h/--help\n"
+"\n"
+"Exit status: 0 done, 2 bad usage or unreadable/damaged input.\n");
+}
+
+static uint64_t parse_size(const char *s, bool *ok)
+{
+	char *end;
+	unsigned long long v;
+
+	errno = 0;
+	v = strtoull(s, &end, 10);
+	*ok = errno == 0 && end != s;
+	switch (*end) {
+	case 'k': case 'K': v <<= 10; end++; break;
+	case 'm': case 'M': v <<= 20; end++; break;
+	case 'g': case 'G': v <<= 30; end++; break;
+	default: break;
+	}
+	if (*end)
+		*ok = false;
+	return v;
+}
+
+static int drop_privileges(const char *user)
+{
+	struct passwd *pw = getpwnam(user);
+
+	if (!pw) {
+		fprintf(stderr, "authscope: -Z: no such user '%s'\n", user);
+		return -1;
+	}
+	if (initgroups(pw->pw_name, pw->pw_gid) != 0 || setgid(pw->pw_gid) != 0 ||
+	    setuid(pw->pw_uid) != 0) {
+		fprintf(stderr, "authscope: -Z %s: %s\n", user, strerror(errno));
+		return -1;
+	}
+	return 0;
+}
+
+struct out_ctx {
+	struct report_writer *w;
+	FILE *f;
+	const char *path;
+};
+
+static void maybe_reopen(struct out_ctx *o)
+{
+	FILE *nf;
+
+	if (!g_reopen || !o->path)
+		return;
+	g_reopen = 0;
+	nf = fopen(o->path, "a");
+	if (!nf) {
+		fprintf(stderr, "authscope: reopen %s: %s\n", o->path, strerror(errno));
+		return;
+	}
+	fflush(o->f);
+	report_set_output(o->w, nf);
+	fclose(o->f);
+	o->f = nf;
+}
+
+static void sink_http(void *user, const struct as_http *r)
+{
+	struct out_ctx *o = user;
+	maybe_reopen(o);
+	report_http(o->w, r);
+}
+
+static void sink_auth(void *user, const struct as_auth *a)
+{
+	struct out_ctx *o = user;
+	report_auth(o->w, a);
+}
+
+enum {
+	OPT_KEYTAB = 256, OPT_STATS, OPT_FIELDS, OPT_MEMCAP, OPT_IDLE,
+	OPT_IMMEDIATE, OPT_VERSION,
+};
+
+int main(int argc, char **argv)
+{
+	static const struct option longopts[] = {
+		{ "keytab", required_argument, NULL, OPT_KEYTAB },
+		{ "stats", no_argument, NULL, OPT_STATS },
+		{ "fields", required_argument, NULL, OPT_FIELDS },
+		{ "memcap", required_argument, NULL, OPT_MEMCAP },
+		{ "idle-timeout", required_argument, NULL, OPT_IDLE },
+		{ "immediate", no_argument, NULL, OPT_IMMEDIATE },
+		{ "version", no_argument, NULL, OPT_VERSION },
+		{ "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 },
+	};
+	static const char *files[MAX_FILES];
+	static const char *keytabs[MAX_KEYTABS];
+	struct pipeline_opts po;
+	struct report_opts ro;
+	struct out_ctx out = { NULL, stdout, NULL };
+	struct pipeline_sink sink = { &out, sink_http, sink_auth };
+	const char *format = "json", *outpath = NULL, *drop_user = NULL;
+	char err[512] = "", *bpf = NULL;
+	bool want_stats = false, quiet = false, ok;
+	int opt, rc;
+
+	if (argc > 1 && !strcmp(argv[1], "decode"))
+		return decode_main(argc - 1, argv + 1);
+	if (argc > 1 && !strcmp(argv[1], "verify"))
+		return verify_main(argc - 1, argv + 1);
+
+	memset(&po, 0, sizeof(po));
+	memset(&ro, 0, sizeof(ro));
+	po.files = files;
+	po.keytabs = keytabs;
+	while ((opt = getopt_long(argc, argv, "+r:i:F:o:s:B:Z:qh", longopts, NULL)) != -1) {
+		switch (opt) {
+		case 'r':
+			if (po.nfiles == MAX_FILES) {
+				fprintf(stderr, "authscope: more than %d -r files\n", MAX_FILES);
+				return 2;
+			}
+			files[po.nfiles++] = optarg;
+			break;
+		case 'i': po.iface = optarg; break;
+		case 'F': format = optarg; break;
+		case 'o': outpath = optarg; break;
+		case 's': po.cap.snaplen = atoi(optarg); break;
+		case 'B': po.cap.buffer_kib = atoi(optarg); break;
+		case 'Z': drop_user = optarg; break;
+		case 'q': quiet = true; break;
+		case OPT_KEYTAB:
+			if (po.nkeytabs == MAX_KEYTABS) {
+				fprintf(stderr, "authscope: more than %d keytabs\n", MAX_KEYTABS);
+				return 2;
+			}
+			keytabs[po.nkeytabs++] = optarg;
+			break;
+		case OPT_STATS: want_stats = true; break;
+		case OPT_FIELDS: ro.w3c_fields = optarg; break;
+		case OPT_MEMCAP:
+			po.cap.memcap_bytes = parse_size(optarg, &ok);
+			if (!ok) {
+				fprintf(stderr, "authscope: --memcap: not a size: '%s'\n", optarg);
+				return 2;
+			}
+			break;
+		case OPT_IDLE:
+			po.cap.idle_timeout_us = (uint64_t)atoi(optarg) * 1000000u;
+			break;
+		case OPT_IMMEDIATE: po.cap.immediate = true; break;
+		case OPT_VERSION: printf("authscope %s\n", AUTHSCOPE_VERSION); return 0;
+		case 'h': usage(stdout); return 0;
+		default: usage(stderr); return 2;
+		}
+	}
+	if ((po.nfiles == 0) == (po.iface == NULL)) {
+		fprintf(stderr, "authscope: give -r FILE (one or more) or -i IFACE, not both\n");
+		usage(stderr);
+		return 2;
+	}
+	/* the rest is a BPF expression, as tcpdump takes it */
+	for (int i = optind; i < argc; i++) {
+		size_t n = (bpf ? strlen(bpf) : 0) + strlen(argv[i]) + 2;
+		char *nb = realloc(bpf, n);
+		if (!nb)
+			return 2;
+		if (!bpf)
+			nb[0] = '\0';
+		else
+			strcat(nb, " ");
+		strcat(nb, argv[i]);
+		bpf = nb;
+	}
+	po.cap.bpf = bpf;
+
+	if (outpath) {
+		out.f = fopen(outpath, "a");
+		if (!out.f) {
+			fprintf(stderr, "authscope: %s: %s\n", outpath, strerror(errno));
+			return 2;
+		}
+		out.path = outpath;
+	}
+	out.w = report_open(format, out.f, &ro);
+	if (!out.w) {
+		fprintf(stderr, "authscope: unknown output format '%s' (try: json w3c proxysg squid "
+				"combined samba-json samba-text kemp gate)\n", format);
+		return 2;
+	}
+	po.progress = isatty(STDERR_FILENO) && po.nfiles > 0;
+
+	g_pipeline = pipeline_new(&po, &sink, err, sizeof(err));
+	if (!g_pipeline) {
+		fprintf(stderr, "authscope: %s\n", err);
+		report_close(out.w);
+		return 2;
+	}
+	if (drop_user && drop_privileges(drop_user) != 0) {
+		pipeline_free(g_pipeline);
+		return 2;
+	}
+	signal(SIGINT, on_stop_signal);
+	signal(SIGTERM, on_stop_signal);
+	signal(SIGHUP, on_hup);
+
+	rc = pipeline_run(g_pipeline, err, sizeof(err));
+	if (want_stats) {
+		json_t *st = pipeline_stats_json(g_pipeline);
+		char *line = json_dumps(st, JSON_COMPACT);
+		if (line)
+			report_raw_json(out.w, line);
+		free(line);
+		json_decref(st);
+	}
+	if (!quiet)
+		pipeline_print_stats(g_pipeline, stderr);
+	report_close(out.w);
+	if (out.path)
+		fclose(out.f);
+	else
+		fflush(stdout);
+	pipeline_free(g_pipeline);
+	free(bpf);
+	if (rc != 0) {
+		fprintf(stderr, "authscope: %s\n", err);
+		return 2;
+	}
+	return 0;
+}
