@@ -190,6 +190,13 @@ void rep_clf_time(struct report_writer *w, uint64_t ts_us)
 	jsonw_cstr(o, " +0000");
 }
 
+uint64_t rep_end_ts_us(const struct http_tx *tx)
+{
+	if (tx->status < 0 || tx->resp_end_ts_us < tx->req_ts_us)
+		return tx->req_ts_us;
+	return tx->resp_end_ts_us;
+}
+
 int64_t rep_time_taken_ms(const struct http_tx *tx)
 {
 	if (tx->status < 0 || tx->resp_end_ts_us == 0)

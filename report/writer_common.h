@@ -63,6 +63,11 @@ void rep_iso_time(struct report_writer *w, uint64_t ts_us, const char *suffix);
 /* "10/Oct/2000:13:55:36 +0000" (Apache %t without the brackets) */
 void rep_clf_time(struct report_writer *w, uint64_t ts_us);
 
+/* when the server logged it: the response's last byte (IIS, Squid and
+   ProxySG write the entry at completion), the request's first byte when
+   no response was seen or the clock went backwards */
+uint64_t rep_end_ts_us(const struct http_tx *tx);
+
 /* milliseconds from the request's first byte to the response's last
    byte; -1 when no response was seen */
 int64_t rep_time_taken_ms(const struct http_tx *tx);

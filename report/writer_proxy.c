@@ -9,6 +9,8 @@
  * Squid native (src/log/FormatSquidNative.cc layout):
  *   1700000000.123     45 10.0.0.1 TCP_MISS/200 1234 GET http://x/ alice
  *   HIER_DIRECT/x text/html
+ * Both stamp the line with the time the transaction ended (the response's
+ * last byte), as Squid and ProxySG write the entry at completion.
  * Neither format has a Content-Type on the wire records: '-'.
  */
 #include <string.h>
@@ -16,16 +18,19 @@
 
 #include "writer_common.h"
 
-static const char hexu[] = "0123456789ABCDEF";
-
-static void put_pct(struct jsonw *o, unsigned char c)
+static void put_pct_hex(struct jsonw *o, unsigned char c, const char *hex)
 {
 	char *d = jsonw_reserve(o, 3);
 	if (d) {
 		d[0] = '%';
-		d[1] = hexu[c >> 4];
-		d[2] = hexu[c & 15];
+		d[1] = hex[c >> 4];
+		d[2] = hex[c & 15];
 	}
+}
+
+static void put_pct(struct jsonw *o, unsigned char c)
+{
+	put_pct_hex(o, c, "0123456789ABCDEF");
 }
 
 /* a space-free token: %XX for controls, space, DEL, bytes of ill-formed
@@ -79,7 +84,7 @@ static void squid_user_esc(struct jsonw *o, const char *s)
 		else if (c == '\n')
 			jsonw_raw(o, "\\n", 2);
 		else if (c <= 0x20 || c >= 0x7f || c == '%' || c == '[' || c == ']')
-			put_pct(o, c);
+			put_pct_hex(o, c, "0123456789abcdef");   /* Squid's c2x */
 		else if (c == '\\')
 			jsonw_raw(o, "\\\\", 2);
 		else
@@ -163,7 +168,7 @@ static void sg_http(struct report_writer *w, const struct as_http *r)
 		sg_header(w);
 	jsonw_reset(o);
 	jsonw_ch(o, '[');
-	rep_clf_time(w, tx->req_ts_us);
+	rep_clf_time(w, rep_end_ts_us(tx));
 	jsonw_raw(o, "] ", 2);
 	if (ms < 0)
 		jsonw_ch(o, '-');
@@ -232,9 +237,10 @@ static void squid_http(struct report_writer *w, const struct as_http *r)
 	bool none = st < 0 || strcmp(action, "TCP_DENIED") == 0;
 
 	jsonw_reset(o);
+	uint64_t end_us = rep_end_ts_us(tx);
 	snprintf(num, sizeof(num), "%9llu.%03u %6lld ",
-		 (unsigned long long)(tx->req_ts_us / 1000000u),
-		 (unsigned)(tx->req_ts_us % 1000000u / 1000u),
+		 (unsigned long long)(end_us / 1000000u),
+		 (unsigned)(end_us % 1000000u / 1000u),
 		 (long long)(ms < 0 ? 0 : ms));
 	jsonw_cstr(o, num);
 	rep_ip(ip, tx->family, tx->cli_ip);

@@ -2,7 +2,9 @@
  * writer_w3c.c - IIS W3C extended log (seed 001).
  *
  * Header lines (#Software #Version #Date #Fields) before the first record
- * of each output file; #Date is that record's date.  Values: ' ' becomes
+ * of each output file; #Date is that record's date.  date/time are when
+ * the response ended (IIS writes the entry then; time-taken is measured
+ * from the request's first byte).  Values: ' ' becomes
  * '+' (as IIS writes User-Agent), other control bytes, DEL and bytes that
  * are not well-formed UTF-8 become %XX (UTF-8 stays as is),
  * empty becomes '-'.  sc-substatus / sc-win32-status follow IIS under
@@ -203,7 +205,7 @@ static void w3c_field(struct report_writer *w, const struct as_http *r,
 	w3c_codes(r, &sub, &win32, &chal);
 	switch ((enum w3c_field)f) {
 	case F_DATE:
-		t = rep_gmtime(w, tx->req_ts_us);
+		t = rep_gmtime(w, rep_end_ts_us(tx));
 		jsonw_u64_pad(o, (uint64_t)t->tm_year + 1900, 4);
 		jsonw_ch(o, '-');
 		jsonw_u64_pad(o, (uint64_t)t->tm_mon + 1, 2);
@@ -211,7 +213,7 @@ static void w3c_field(struct report_writer *w, const struct as_http *r,
 		jsonw_u64_pad(o, (uint64_t)t->tm_mday, 2);
 		break;
 	case F_TIME:
-		t = rep_gmtime(w, tx->req_ts_us);
+		t = rep_gmtime(w, rep_end_ts_us(tx));
 		jsonw_u64_pad(o, (uint64_t)t->tm_hour, 2);
 		jsonw_ch(o, ':');
 		jsonw_u64_pad(o, (uint64_t)t->tm_min, 2);
@@ -274,7 +276,7 @@ static void w3c_field(struct report_writer *w, const struct as_http *r,
 static void w3c_http(struct report_writer *w, const struct as_http *r)
 {
 	if (!w->header_done)
-		w3c_header(w, r->tx->req_ts_us);
+		w3c_header(w, rep_end_ts_us(r->tx));
 	jsonw_reset(&w->jw);
 	for (int i = 0; i < w->w3c_nfields; i++) {
 		if (i)

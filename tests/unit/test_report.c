@@ -732,29 +732,29 @@ static const struct gold http_gold[] = {
 	} },
 	{ "squid", {
 	[C_CHALLENGE] =
-		"1720689123.123     45 10.0.0.1 TCP_MISS/401 600 GET http://intranet.example.com/app/page?x=1&y=two - HIER_DIRECT/intranet.example.com -",
+		"1720689123.169     45 10.0.0.1 TCP_MISS/401 600 GET http://intranet.example.com/app/page?x=1&y=two - HIER_DIRECT/intranet.example.com -",
 	[C_SUCCESS] =
-		"1720689123.123     45 10.0.0.1 TCP_MISS/200 1500 GET http://intranet.example.com/app/page?x=1&y=two CORP\\\\alice HIER_DIRECT/intranet.example.com -",
+		"1720689123.169     45 10.0.0.1 TCP_MISS/200 1500 GET http://intranet.example.com/app/page?x=1&y=two CORP\\\\alice HIER_DIRECT/intranet.example.com -",
 	[C_FAILURE] =
-		"1720689123.123     45 10.0.0.1 TCP_MISS/401 1500 GET http://intranet.example.com/app/page?x=1&y=two - HIER_DIRECT/intranet.example.com -",
+		"1720689123.169     45 10.0.0.1 TCP_MISS/401 1500 GET http://intranet.example.com/app/page?x=1&y=two - HIER_DIRECT/intranet.example.com -",
 	[C_NOCRED] =
-		"1720689123.123     45 10.0.0.1 TCP_MISS/401 1500 GET http://intranet.example.com/app/page?x=1&y=two - HIER_DIRECT/intranet.example.com -",
+		"1720689123.169     45 10.0.0.1 TCP_MISS/401 1500 GET http://intranet.example.com/app/page?x=1&y=two - HIER_DIRECT/intranet.example.com -",
 	[C_INHERITED] =
-		"1720689123.123     45 10.0.0.1 TCP_MISS/200 1500 GET http://intranet.example.com/app/page?x=1&y=two CORP\\\\alice HIER_DIRECT/intranet.example.com -",
+		"1720689123.169     45 10.0.0.1 TCP_MISS/200 1500 GET http://intranet.example.com/app/page?x=1&y=two CORP\\\\alice HIER_DIRECT/intranet.example.com -",
 	[C_PROXY407] =
-		"1720689123.123     45 10.0.0.1 TCP_DENIED/407 1101 GET http://www.example.com/ - HIER_NONE/- -",
+		"1720689123.169     45 10.0.0.1 TCP_DENIED/407 1101 GET http://www.example.com/ - HIER_NONE/- -",
 	[C_KERBEROS] =
-		"1720689123.123     45 10.0.0.1 TCP_MISS/200 1500 GET http://intranet.example.com/app/page?x=1&y=two bob@EXAMPLE.COM HIER_DIRECT/intranet.example.com -",
+		"1720689123.169     45 10.0.0.1 TCP_MISS/200 1500 GET http://intranet.example.com/app/page?x=1&y=two bob@EXAMPLE.COM HIER_DIRECT/intranet.example.com -",
 	[C_BASIC] =
-		"1720689123.123     45 10.0.0.1 TCP_MISS/200 1500 GET http://intranet.example.com/app/page?x=1&y=two carol HIER_DIRECT/intranet.example.com -",
+		"1720689123.169     45 10.0.0.1 TCP_MISS/200 1500 GET http://intranet.example.com/app/page?x=1&y=two carol HIER_DIRECT/intranet.example.com -",
 	[C_NORESP] =
 		"1720689123.123      0 10.0.0.1 TCP_MISS_ABORTED/000 0 GET http://intranet.example.com/app/page?x=1&y=two CORP\\\\alice HIER_NONE/- -",
 	[C_IPV6] =
-		"1720689123.123     45 2001:db8::1 TCP_MISS/200 1500 GET http://[2001:db8::1:0:0:80]/app/page?x=1&y=two CORP\\\\alice HIER_DIRECT/[2001:db8::1:0:0:80] -",
+		"1720689123.169     45 2001:db8::1 TCP_MISS/200 1500 GET http://[2001:db8::1:0:0:80]/app/page?x=1&y=two CORP\\\\alice HIER_DIRECT/[2001:db8::1:0:0:80] -",
 	[C_NONASCII] =
-		"1720689123.123     45 10.0.0.1 TCP_MISS/200 1500 GET http://intranet.example.com/app/page?x=1&y=two K%C3%96LN\\\\j%C3%BCrgen HIER_DIRECT/intranet.example.com -",
+		"1720689123.169     45 10.0.0.1 TCP_MISS/200 1500 GET http://intranet.example.com/app/page?x=1&y=two K%c3%96LN\\\\j%c3%bcrgen HIER_DIRECT/intranet.example.com -",
 	[C_NASTY] =
-		"1720689123.123     45 10.0.0.1 TCP_MISS/200 1500 GET http://intranet.example.com/p%20a?q=\"1\" a\"b\\\\c%01d%FF HIER_DIRECT/intranet.example.com -",
+		"1720689123.169     45 10.0.0.1 TCP_MISS/200 1500 GET http://intranet.example.com/p%20a?q=\"1\" a\"b\\\\c%01d%ff HIER_DIRECT/intranet.example.com -",
 	} },
 	{ "combined", {
 	[C_CHALLENGE] =
@@ -950,6 +950,8 @@ static void test_w3c_header(void **state)
 
 	out_open(&o, "w3c", NULL);
 	fake_case(&f, C_NOCRED);
+	/* IIS stamps the entry when the response ended: 0.9 s later */
+	f.tx.resp_end_ts_us = T0 + 900000;
 	report_http(o.w, &f.r);
 	fake_case(&f, C_SUCCESS);
 	/* an hour later; the response's end before the request's start
@@ -960,12 +962,12 @@ static void test_w3c_header(void **state)
 	assert_string_equal(got,
 		"#Software: authscope\n"
 		"#Version: 1.0\n"
-		"#Date: 2024-07-11 09:12:03\n"
+		"#Date: 2024-07-11 09:12:04\n"
 		"#Fields: date time s-ip cs-method cs-uri-stem cs-uri-query s-port "
 		"cs-username c-ip cs(User-Agent) cs(Referer) sc-status sc-substatus "
 		"sc-win32-status time-taken\n"
-		"2024-07-11 09:12:03 10.0.0.2 GET /app/page x=1&y=two 80 - 10.0.0.1 "
-		"Mozilla/5.0+(Windows+NT+10.0) - 401 2 2148074254 45\n"
+		"2024-07-11 09:12:04 10.0.0.2 GET /app/page x=1&y=two 80 - 10.0.0.1 "
+		"Mozilla/5.0+(Windows+NT+10.0) - 401 2 2148074254 900\n"
 		"2024-07-11 10:12:03 10.0.0.2 GET /app/page x=1&y=two 80 CORP\\alice "
 		"10.0.0.1 Mozilla/5.0+(Windows+NT+10.0) - 200 0 0 0\n");
 	free(got);
@@ -1105,7 +1107,7 @@ static void test_proxysg_header_and_connect(void **state)
 
 	got = run_http("squid", &f.r);
 	assert_string_equal(got,
-		"1720689123.123     45 10.0.0.1 TCP_TUNNEL/200 1500 CONNECT "
+		"1720689123.169     45 10.0.0.1 TCP_TUNNEL/200 1500 CONNECT "
 		"www.example.com:443 CORP\\\\alice HIER_DIRECT/www.example.com -\n");
 	free(got);
 }
