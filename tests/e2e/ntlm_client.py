@@ -55,12 +55,16 @@ class Conn:
         self.sock.close()
 
 
-def request(method, target, host, ua, auth=None, auth_header="Authorization"):
+def request(method, target, host, ua, auth=None, auth_header="Authorization",
+            body=b""):
     lines = ["%s %s HTTP/1.1" % (method, target), "Host: %s" % host,
              "User-Agent: %s" % ua, "Accept: */*"]
     if auth:
         lines.append("%s: %s" % (auth_header, auth))
-    return ("\r\n".join(lines) + "\r\n\r\n").encode("latin-1")
+    if method in ("POST", "PUT"):
+        lines.append("Content-Type: application/x-www-form-urlencoded")
+        lines.append("Content-Length: %d" % len(body))
+    return ("\r\n".join(lines) + "\r\n\r\n").encode("latin-1") + body
 
 
 def challenge(headers, scheme, proxy):
@@ -140,6 +144,9 @@ def main():
     ap.add_argument("--pipeline", default="",
                     help="comma list of paths written back to back after the "
                     "handshake before reading any response")
+    ap.add_argument("--method", default="GET",
+                    help="method of the handshake requests (POST/PUT send --body)")
+    ap.add_argument("--body", default="", help="request body for POST/PUT")
     ap.add_argument("--expect", default="", help="comma list of statuses")
     a = ap.parse_args()
 
@@ -157,19 +164,20 @@ def main():
     hname = "Proxy-Authorization" if proxy else "Authorization"
     scheme = "Negotiate" if a.spnego else "NTLM"
     path = u.path or "/"
+    body = a.body.encode("latin-1")
 
     seen = []
     c = Conn(chost, cport)
     if not a.no_anonymous:
-        c.send(request("GET", target(path), hosthdr, a.ua))
+        c.send(request(a.method, target(path), hosthdr, a.ua, body=body))
         seen.append(c.read_response()[0])
 
     ctx = NtlmContext(a.user, a.password, a.domain or None, a.workstation,
                       ntlm_compatibility=3)
     t1 = ctx.step()
     tok = spnego_init(t1) if a.spnego else t1
-    c.send(request("GET", target(path), hosthdr, a.ua,
-                   "%s %s" % (scheme, base64.b64encode(tok).decode()), hname))
+    c.send(request(a.method, target(path), hosthdr, a.ua,
+                   "%s %s" % (scheme, base64.b64encode(tok).decode()), hname, body))
     st, hd = c.read_response()
     seen.append(st)
     t2 = challenge(hd, scheme, proxy)
@@ -180,8 +188,8 @@ def main():
     if a.type3_new_conn:
         c.close()
         c = Conn(chost, cport)
-    c.send(request("GET", target(path), hosthdr, a.ua,
-                   "%s %s" % (scheme, base64.b64encode(tok).decode()), hname))
+    c.send(request(a.method, target(path), hosthdr, a.ua,
+                   "%s %s" % (scheme, base64.b64encode(tok).decode()), hname, body))
     seen.append(c.read_response()[0])
 
     for p in [x for x in a.more.split(",") if x]:

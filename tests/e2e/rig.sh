@@ -31,7 +31,8 @@ OUT=$(cd "$OUT" && pwd)
 
 ALL_SCENARIOS="ntlm-success kerberos kerberos-rc4 ntlm-keepalive ntlm-wrong-password
 basic-good basic-bad proxy-ntlm negotiate-ntlm ntlm-two-users
-ntlm-type3-other-connection ntlm-pipelined proxy-negotiate ntlm-curl-rejected"
+ntlm-type3-other-connection ntlm-pipelined proxy-negotiate ntlm-curl-rejected
+digest-good digest-bad ntlm-post"
 case " $* " in *" all "*) set -- ;; esac
 SCENARIOS=${*:-$ALL_SCENARIOS}
 
@@ -176,9 +177,9 @@ wait_port() {     # PORT: wait up to 10 s for a listener on 127.0.0.1:PORT
 # ---------------------------------------------------------------- Apache
 setup_apache() {
 	mkdir -p "$W/apache/htdocs/ntlm" "$W/apache/htdocs/krb" "$W/apache/htdocs/nego" \
-		"$W/apache/htdocs/basic" "$W/apache/htdocs/open" "$W/apache/logs"
+		"$W/apache/htdocs/basic" "$W/apache/htdocs/digest" "$W/apache/htdocs/open" "$W/apache/logs"
 	local d
-	for d in ntlm krb nego basic open; do
+	for d in ntlm krb nego basic digest open; do
 		echo "hello from /$d/" >"$W/apache/htdocs/$d/index.html"
 		for n in 1 2 3 4; do echo "/$d/page$n" >"$W/apache/htdocs/$d/page$n.txt"; done
 	done
@@ -188,6 +189,13 @@ setup_apache() {
 	htpasswd -bc "$W/htpasswd" alice "$PW_ALICE" >/dev/null 2>&1 || die htpasswd
 	htpasswd -b "$W/htpasswd" bob "$PW_BOB" >/dev/null 2>&1 || die htpasswd
 	chmod 644 "$W/htpasswd"
+	# htdigest's format (user:realm:MD5(user:realm:password)); htdigest
+	# itself only reads passwords from a terminal
+	$PY -c 'import hashlib,sys
+for u, p in (("alice", sys.argv[1]), ("bob", sys.argv[2])):
+    print("%s:authscope Digest:%s" % (u, hashlib.md5(("%s:authscope Digest:%s" % (u, p)).encode()).hexdigest()))' \
+		"$PW_ALICE" "$PW_BOB" >"$W/htdigest" || die "htdigest file"
+	chmod 644 "$W/htdigest"
 	local M=/usr/lib/apache2/modules
 	cat >"$W/apache/httpd.conf" <<EOF
 ServerRoot $W/apache
@@ -204,6 +212,7 @@ LoadModule authz_user_module $M/mod_authz_user.so
 LoadModule authn_core_module $M/mod_authn_core.so
 LoadModule authn_file_module $M/mod_authn_file.so
 LoadModule auth_basic_module $M/mod_auth_basic.so
+LoadModule auth_digest_module $M/mod_auth_digest.so
 LoadModule auth_gssapi_module $M/mod_auth_gssapi.so
 LoadModule mime_module $M/mod_mime.so
 LoadModule dir_module $M/mod_dir.so
@@ -249,6 +258,14 @@ CustomLog $W/apache/logs/combined.log combined
 	AuthName "authscope Kerberos"
 	GssapiAllowedMech krb5
 	GssapiCredStore keytab:$W/http.keytab
+	Require valid-user
+</Location>
+<Location /digest>
+	AuthType Digest
+	AuthName "authscope Digest"
+	AuthDigestProvider file
+	AuthUserFile $W/htdigest
+	AuthDigestDomain /digest/
 	Require valid-user
 </Location>
 <Location /basic>
@@ -361,7 +378,8 @@ cap_stop() {
 printf '%s\n' 'openssl_conf = openssl_init' '[openssl_init]' 'providers = provider_sect' \
 	'[provider_sect]' 'default = default_sect' 'legacy = legacy_sect' \
 	'[default_sect]' 'activate = 1' '[legacy_sect]' 'activate = 1' >"$W/openssl.cnf"
-NTLMC="env OPENSSL_CONF=$W/openssl.cnf $PY $HERE/ntlm_client.py"
+NTLMC="env OPENSSL_CONF=$W/openssl.cnf timeout 30 $PY $HERE/ntlm_client.py"
+CURL="curl -4 -sS --max-time 20"
 BASE="http://localhost:$P_HTTP"
 
 # ---------------------------------------------------------------- scenarios
@@ -381,7 +399,7 @@ sc_ntlm_success() {
 sc_kerberos() {       # Negotiate with a Kerberos ticket (AES256 service key)
 	cap_start kerberos $P_HTTP apache
 	expect 1 GET /krb/ 200 alice $REALM Negotiate/Kerberos sent
-	KRB5CCNAME="FILE:$W/cc.alice" curl -4 -sS -o /dev/null -A "$UA" --negotiate -u : \
+	KRB5CCNAME="FILE:$W/cc.alice" $CURL -o /dev/null -A "$UA" --negotiate -u : \
 		-w '%{http_code}\n' "$BASE/krb/" >"$W/client.out" 2>&1
 	grep -qx 200 "$W/client.out" || die "kerberos: curl: $(cat "$W/client.out")"
 	cap_stop
@@ -390,7 +408,7 @@ sc_kerberos() {       # Negotiate with a Kerberos ticket (AES256 service key)
 sc_kerberos_rc4() {   # RC4 everywhere: client key, session key, ticket
 	cap_start kerberos-rc4 $P_HTTP apache
 	expect 1 GET /krb/ 200 carol $REALM Negotiate/Kerberos sent
-	KRB5_CONFIG="$W/krb5-rc4.conf" KRB5CCNAME="FILE:$W/cc.carol" curl -4 -sS -o /dev/null \
+	KRB5_CONFIG="$W/krb5-rc4.conf" KRB5CCNAME="FILE:$W/cc.carol" $CURL -o /dev/null \
 		--resolve "rc4.localhost:$P_HTTP:127.0.0.1" -A "$UA" --negotiate -u : \
 		-w '%{http_code}\n' "http://rc4.localhost:$P_HTTP/krb/" >"$W/client.out" 2>&1
 	grep -qx 200 "$W/client.out" || die "kerberos-rc4: curl: $(cat "$W/client.out")"
@@ -430,17 +448,49 @@ sc_basic_good() {
 	cap_start basic-good $P_HTTP apache
 	expect 1 GET /basic/ 200 alice - Basic sent
 	expect 2 GET /open/ 200 - - - none
-	curl -4 -sS -o /dev/null -A "$UA" --basic -u "alice:$PW_ALICE" -w '%{http_code}\n' \
+	$CURL -o /dev/null -A "$UA" --basic -u "alice:$PW_ALICE" -w '%{http_code}\n' \
 		"$BASE/basic/" >"$W/client.out" 2>&1
-	curl -4 -sS -o /dev/null -A "$UA" -w '%{http_code}\n' "$BASE/open/" >>"$W/client.out" 2>&1
+	$CURL -o /dev/null -A "$UA" -w '%{http_code}\n' "$BASE/open/" >>"$W/client.out" 2>&1
 	[ "$(tr '\n' ' ' <"$W/client.out")" = "200 200 " ] || die "basic-good: curl: $(cat "$W/client.out")"
+	cap_stop
+}
+
+sc_ntlm_post() {      # the handshake on POSTs, each carrying a form body
+	cap_start ntlm-post $P_HTTP apache
+	expect 1 POST /ntlm/form 401 - - - none
+	expect 1 POST /ntlm/form 401 alice $NBDOM NTLM sent
+	expect 1 POST /ntlm/form 404 alice $NBDOM NTLM sent
+	$NTLMC --url "$BASE/ntlm/form" --user alice --domain $NBDOM --password "$PW_ALICE" \
+		--ua "$UA" --method POST --body "field=value&other=a+b" \
+		--expect 401,401,404 >"$W/client.out" 2>&1 ||
+		die "ntlm-post client: $(cat "$W/client.out")"
+	cap_stop
+}
+
+sc_digest_good() {    # curl --digest: anonymous 401 with the challenge, then Digest
+	cap_start digest-good $P_HTTP apache
+	expect 1 GET /digest/ 401 - - - none
+	expect 1 GET /digest/ 200 alice - Digest sent
+	$CURL -o /dev/null -A "$UA" --digest -u "alice:$PW_ALICE" -w '%{http_code}\n' \
+		"$BASE/digest/" >"$W/client.out" 2>&1
+	grep -qx 200 "$W/client.out" || die "digest-good: curl: $(cat "$W/client.out")"
+	cap_stop
+}
+
+sc_digest_bad() {
+	cap_start digest-bad $P_HTTP apache
+	expect 1 GET /digest/ 401 - - - none
+	expect 1 GET /digest/ 401 bob - Digest sent
+	$CURL -o /dev/null -A "$UA" --digest -u "bob:not-$PW_BOB" -w '%{http_code}\n' \
+		"$BASE/digest/" >"$W/client.out" 2>&1
+	grep -qx 401 "$W/client.out" || die "digest-bad: curl: $(cat "$W/client.out")"
 	cap_stop
 }
 
 sc_basic_bad() {
 	cap_start basic-bad $P_HTTP apache
 	expect 1 GET /basic/ 401 bob - Basic sent
-	curl -4 -sS -o /dev/null -A "$UA" --basic -u "bob:not-$PW_BOB" -w '%{http_code}\n' \
+	$CURL -o /dev/null -A "$UA" --basic -u "bob:not-$PW_BOB" -w '%{http_code}\n' \
 		"$BASE/basic/" >"$W/client.out" 2>&1
 	grep -qx 401 "$W/client.out" || die "basic-bad: curl: $(cat "$W/client.out")"
 	cap_stop
@@ -453,12 +503,12 @@ sc_proxy_ntlm() {     # NTLM to Squid (407 legs), then the origin answers
 	expect 2 GET "$url" 407 alice $NBDOM NTLM sent
 	expect 2 GET "$url" 200 alice $NBDOM NTLM sent
 	# first without credentials (the anonymous 407 leg), then NTLM
-	curl -4 -sS -o /dev/null -A "$UA" -x "http://127.0.0.1:$P_PROXY" -w '%{http_code}\n' \
+	$CURL -o /dev/null -A "$UA" -x "http://127.0.0.1:$P_PROXY" -w '%{http_code}\n' \
 		"$url" >"$W/client.out" 2>&1
 	grep -qx 407 "$W/client.out" || die "proxy-ntlm: anonymous curl: $(cat "$W/client.out")"
 	# curl (its Type 1 first, no anonymous leg): python3-ntlm-auth cannot
 	# parse ntlm_fake_auth's short Type 2 (no Version field)
-	curl -4 -sS -o /dev/null -A "$UA" -x "http://127.0.0.1:$P_PROXY" --proxy-ntlm \
+	$CURL -o /dev/null -A "$UA" -x "http://127.0.0.1:$P_PROXY" --proxy-ntlm \
 		-U "$NBDOM\\alice:$PW_ALICE" -w '%{http_code}\n' "$url" >"$W/client.out" 2>&1
 	grep -qx 200 "$W/client.out" || die "proxy-ntlm: curl: $(cat "$W/client.out")"
 	cap_stop
@@ -468,7 +518,7 @@ sc_proxy_negotiate() { # Kerberos to Squid (negotiate_kerberos_auth)
 	local url="http://127.0.0.1:$P_HTTP/open/"
 	cap_start proxy-negotiate $P_PROXY squid
 	expect 1 GET "$url" 200 alice $REALM Negotiate/Kerberos sent
-	KRB5CCNAME="FILE:$W/cc.alice" curl -4 -sS -o /dev/null -A "$UA" \
+	KRB5CCNAME="FILE:$W/cc.alice" $CURL -o /dev/null -A "$UA" \
 		-x "http://localhost:$P_PROXY" --proxy-negotiate -U : -w '%{http_code}\n' \
 		"$url" >"$W/client.out" 2>&1
 	grep -qx 200 "$W/client.out" || die "proxy-negotiate: curl: $(cat "$W/client.out"; tail -5 "$W/squid/cache.log")"
@@ -482,7 +532,7 @@ sc_negotiate_ntlm() { # SPNEGO wrapping NTLMSSP: curl --negotiate with no
 	expect 1 GET /nego/ 401 alice $NBDOM Negotiate/NTLMSSP sent
 	expect 1 GET /nego/ 200 alice $NBDOM Negotiate/NTLMSSP sent
 	NTLM_USER_FILE="$W/ntlm-users" NTLMUSER=alice KRB5CCNAME="FILE:$W/cc.none" \
-		curl -4 -sS -o /dev/null -A "$UA" --negotiate -u : -w '%{http_code}\n' \
+		$CURL -o /dev/null -A "$UA" --negotiate -u : -w '%{http_code}\n' \
 		"$BASE/nego/" >"$W/client.out" 2>&1
 	grep -qx 200 "$W/client.out" || die "negotiate-ntlm: curl: $(cat "$W/client.out")"
 	cap_stop
@@ -542,7 +592,7 @@ sc_ntlm_curl_rejected() { # curl's own NTLM to gss-ntlmssp: its Type 1 (OEM,
 	cap_start ntlm-curl-rejected $P_HTTP apache
 	expect 1 GET /ntlm/ 401 alice $NBDOM NTLM sent
 	expect 1 GET /ntlm/ 401 alice $NBDOM NTLM sent
-	curl -4 -sS -o /dev/null -A "$UA" --ntlm -u "$NBDOM\\alice:$PW_ALICE" \
+	$CURL -o /dev/null -A "$UA" --ntlm -u "$NBDOM\\alice:$PW_ALICE" \
 		-w '%{http_code}\n' "$BASE/ntlm/" >"$W/client.out" 2>&1
 	grep -qx 401 "$W/client.out" || die "ntlm-curl-rejected: curl: $(cat "$W/client.out")"
 	cap_stop

@@ -27,6 +27,6 @@ fi
 out=$(mktemp -d /tmp/authscope-t-e2e.XXXXXX) || exit 1
 trap 'rm -rf "$out"' EXIT
 start=$(date +%s)
-bash $E2E/rig.sh "$out" || { echo "t_e2e: FAIL: rig did not complete"; exit 1; }
+timeout 600 bash $E2E/rig.sh "$out" || { echo "t_e2e: FAIL: rig did not complete"; exit 1; }
 echo "t_e2e: rig took $(( $(date +%s) - start ))s"
 python3 $E2E/check.py $as_args "$out"
