@@ -237,7 +237,12 @@ const char *rep_ident(struct report_writer *w, const char *user,
 		return NULL;
 	jsonw_reset(s);
 	bool krb = mech && strcmp(mech, "Kerberos") == 0;
-	if (style == REP_IDENT_UNIX && krb) {
+	bool ntlm = mech && strcmp(mech, "NTLMSSP") == 0;
+	if (!krb && !ntlm) {
+		/* Basic / Digest: the name as sent; a Digest realm is not a
+		   domain (Apache logs just the user) */
+		jsonw_cstr(s, user);
+	} else if (style == REP_IDENT_UNIX && krb) {
 		jsonw_cstr(s, user);
 		if (!rep_empty(domain) && !strchr(user, '@')) {
 			jsonw_ch(s, '@');

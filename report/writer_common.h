@@ -82,11 +82,12 @@ int64_t rep_time_taken_ms(const struct http_tx *tx);
 bool rep_user_logged(const struct as_http *r);
 
 enum rep_ident_style {
-	REP_IDENT_WINDOWS,    /* DOMAIN\user (IIS, ProxySG) */
-	REP_IDENT_UNIX,       /* user@REALM for Kerberos, else DOMAIN\user */
+	REP_IDENT_WINDOWS,    /* DOMAIN\user for NTLM and Kerberos (IIS, ProxySG) */
+	REP_IDENT_UNIX,       /* user@REALM for Kerberos, DOMAIN\user for NTLM */
 };
 /* the user name in a server's form, NUL-terminated, in w->scratch;
-   NULL when there is no user */
+   NULL when there is no user.  Basic and Digest (mech NULL) names are
+   written as sent: the Digest realm is not a domain */
 const char *rep_ident(struct report_writer *w, const char *user,
 		      const char *domain, const char *mech,
 		      enum rep_ident_style style);

@@ -1239,6 +1239,35 @@ static void test_text_one_line(void **state)
 	}
 }
 
+/* a Digest realm is not a domain: servers log the user name alone */
+static void test_digest_realm_not_domain(void **state)
+{
+	(void)state;
+	struct fake f;
+	static const char *const fmts[] = { "combined", "w3c", "squid", "proxysg" };
+	static const char *const want[] = {
+		"10.0.0.1 - bob [11/Jul/2024:09:12:03 +0000] \"GET /app/page?x=1&y=two HTTP/1.1\" 401 - \"-\" \"Mozilla/5.0 (Windows NT 10.0)\"\n",
+		"2024-07-11 09:12:03 10.0.0.2 GET /app/page x=1&y=two 80 bob 10.0.0.1 Mozilla/5.0+(Windows+NT+10.0) - 401 1 2148074252 45\n",
+		"1720689123.169     45 10.0.0.1 TCP_MISS/401 1500 GET http://intranet.example.com/app/page?x=1&y=two bob HIER_DIRECT/intranet.example.com -\n",
+		"[11/Jul/2024:09:12:03 +0000] 45 10.0.0.1 TCP_DENIED/401 1500 GET http://intranet.example.com/app/page?x=1&y=two bob NONE/- - none ICAP_NOT_SCANNED\n",
+	};
+
+	/* Apache logs the attempted Digest user with the 401 (pcaps/README.md) */
+	fake_case(&f, C_BASIC);
+	f.r.scheme = "Digest";
+	f.r.user = "bob";
+	f.r.domain = "authscope Digest";
+	f.r.password_type = NULL;
+	f.r.result = "failure";
+	f.tx.status = 401;
+	f.tx.resp_body_bytes = 0;
+	for (int i = 0; i < 4; i++) {
+		char *got = run_http(fmts[i], &f.r);
+		assert_string_equal(last_line(got), want[i]);
+		free(got);
+	}
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -1259,6 +1288,7 @@ int main(void)
 		cmocka_unit_test(test_raw_json_and_ignored_calls),
 		cmocka_unit_test(test_json_hostile_everywhere),
 		cmocka_unit_test(test_text_one_line),
+		cmocka_unit_test(test_digest_realm_not_domain),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
