@@ -51,16 +51,13 @@ PIDS=""                    # pid files of the servers we started
 CAP_PID=""
 
 cleanup() {
-	local f p
+	local f p pids=""
 	[ -n "$CAP_PID" ] && kill -INT "$CAP_PID" 2>/dev/null && wait "$CAP_PID" 2>/dev/null
 	for f in $PIDS; do
-		[ -s "$f" ] || continue
-		p=$(cat "$f")
-		kill "$p" 2>/dev/null
+		p=$(cat "$f" 2>/dev/null) || continue
+		[ -n "$p" ] && kill "$p" 2>/dev/null && pids="$pids $p"
 	done
-	for f in $PIDS; do
-		[ -s "$f" ] || continue
-		p=$(cat "$f")
+	for p in $pids; do      # up to 3 s each to exit, then SIGKILL
 		for _ in 1 2 3 4 5 6 7 8 9 10; do
 			kill -0 "$p" 2>/dev/null || break
 			sleep 0.3
