@@ -9,13 +9,14 @@
 #include "writer_common.h"
 
 const char *const report_formats[] = {
-	"json", "w3c", "proxysg", "squid", "combined",
+	"json", "w3c", "proxysg", "squid", "combined", "combined-debian",
 	"samba-json", "samba-text", "kemp", "gate", NULL,
 };
 
 static const struct writer_ops *const writers[] = {
 	&writer_json, &writer_w3c, &writer_proxysg, &writer_squid,
-	&writer_combined, &writer_samba_json, &writer_samba_text,
+	&writer_combined, &writer_combined_debian,
+	&writer_samba_json, &writer_samba_text,
 	&writer_kemp, &writer_gate, NULL,
 };
 

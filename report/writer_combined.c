@@ -5,10 +5,17 @@
  * get a backslash, \b \n \r \t \v their C escapes, every other control or
  * non-printable byte (and DEL, and bytes >= 0x80) \xhh.  So an NTLM user
  * DOMAIN\user appears as DOMAIN\\user, as in a real Apache log.
+ *
+ * combined-debian: Debian's and Ubuntu's apache2.conf define "combined"
+ * with %O (bytes sent, headers included; mod_logio) in place of %b:
+ *   %h %l %u %t "%r" %>s %O "%{Referer}i" "%{User-Agent}i"
+ * %O of a request never answered is 0.
  */
 #include <string.h>
 
 #include "writer_common.h"
+
+enum { COMBINED_BODY_BYTES, COMBINED_BYTES_SENT };
 
 static void apache_esc(struct jsonw *o, const char *s, size_t n)
 {
@@ -83,7 +90,9 @@ static void combined_http(struct report_writer *w, const struct as_http *r)
 	else
 		jsonw_u64(o, (uint64_t)tx->status);
 	jsonw_ch(o, ' ');
-	if (tx->resp_body_bytes == 0)
+	if (w->ops->variant == COMBINED_BYTES_SENT)
+		jsonw_u64(o, tx->resp_bytes);
+	else if (tx->resp_body_bytes == 0)
 		jsonw_ch(o, '-');
 	else
 		jsonw_u64(o, tx->resp_body_bytes);
@@ -98,4 +107,11 @@ static void combined_http(struct report_writer *w, const struct as_http *r)
 const struct writer_ops writer_combined = {
 	.name = "combined",
 	.http = combined_http,
+	.variant = COMBINED_BODY_BYTES,
+};
+
+const struct writer_ops writer_combined_debian = {
+	.name = "combined-debian",
+	.http = combined_http,
+	.variant = COMBINED_BYTES_SENT,
 };

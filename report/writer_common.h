@@ -26,6 +26,7 @@ struct writer_ops {
 	void (*http)(struct report_writer *w, const struct as_http *r);
 	void (*auth)(struct report_writer *w, const struct as_auth *a);
 	bool takes_raw_json;
+	int variant;           /* a format's flavour (combined: %b or %O) */
 };
 
 struct report_writer {
@@ -47,7 +48,8 @@ struct report_writer {
 };
 
 extern const struct writer_ops writer_json, writer_w3c, writer_proxysg,
-	writer_squid, writer_combined, writer_samba_json, writer_samba_text,
+	writer_squid, writer_combined, writer_combined_debian,
+	writer_samba_json, writer_samba_text,
 	writer_kemp, writer_gate;
 
 /* UTC broken-down time of ts_us (cached per second) */

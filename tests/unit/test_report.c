@@ -1128,7 +1128,7 @@ static void test_dispatch(void **state)
 		assert_non_null(w);
 		report_close(w);
 	}
-	assert_int_equal(n, 9);
+	assert_int_equal(n, 10);
 	fclose(f);
 	/* NULL writer / record are ignored, not a crash */
 	report_http(NULL, NULL);
@@ -1268,6 +1268,27 @@ static void test_digest_realm_not_domain(void **state)
 	}
 }
 
+/* Debian's "combined": %O (bytes sent with headers) where upstream has %b */
+static void test_combined_debian(void **state)
+{
+	(void)state;
+	struct fake f;
+	char *got;
+
+	fake_case(&f, C_SUCCESS);
+	got = run_http("combined-debian", &f.r);
+	assert_string_equal(got, "10.0.0.1 - CORP\\\\alice [11/Jul/2024:09:12:03 +0000] "
+		"\"GET /app/page?x=1&y=two HTTP/1.1\" 200 1500 \"-\" "
+		"\"Mozilla/5.0 (Windows NT 10.0)\"\n");
+	free(got);
+	fake_case(&f, C_NORESP);
+	got = run_http("combined-debian", &f.r);
+	assert_string_equal(got, "10.0.0.1 - CORP\\\\alice [11/Jul/2024:09:12:03 +0000] "
+		"\"GET /app/page?x=1&y=two HTTP/1.1\" - 0 \"-\" "
+		"\"Mozilla/5.0 (Windows NT 10.0)\"\n");
+	free(got);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -1289,6 +1310,7 @@ int main(void)
 		cmocka_unit_test(test_json_hostile_everywhere),
 		cmocka_unit_test(test_text_one_line),
 		cmocka_unit_test(test_digest_realm_not_domain),
+		cmocka_unit_test(test_combined_debian),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
