@@ -13,8 +13,8 @@
  *    invalid UTF-8 replaced; W3C '+' for space; Apache's \xhh escaping),
  *    so one record is one line in every format;
  *  - formats that log only requests ignore report_auth (w3c, proxysg,
- *    squid, combined, gate); samba-json and samba-text ignore report_http;
- *    json and kemp take both;
+ *    squid, combined, combined-debian, gate); samba-json and samba-text
+ *    ignore report_http; json and kemp take both;
  *  - nothing secret is written: the records carry no passwords or
  *    responses, and the writers add none;
  *  - the FILE stays the caller's: report_close flushes it, never closes it;
