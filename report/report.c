@@ -92,7 +92,7 @@ void report_raw_json(struct report_writer *w, const char *line)
 		n--;
 	jsonw_reset(&w->jw);
 	jsonw_raw(&w->jw, line, n);
-	jsonw_flush(&w->jw, w->out);
+	rep_flush(w);
 }
 
 void report_set_output(struct report_writer *w, FILE *out)
@@ -117,7 +117,20 @@ void report_close(struct report_writer *w)
 	free(w);
 }
 
+const struct report_counts *report_get_counts(const struct report_writer *w)
+{
+	return &w->counts;
+}
+
 /* --- shared helpers --- */
+
+void rep_flush(struct report_writer *w)
+{
+	if (jsonw_flush(&w->jw, w->out) == 0)
+		w->counts.lines++;
+	else
+		w->counts.failed++;
+}
 
 const struct tm *rep_gmtime(struct report_writer *w, uint64_t ts_us)
 {

@@ -90,6 +90,13 @@ void report_raw_json(struct report_writer *w, const char *line);
 void report_set_output(struct report_writer *w, FILE *out);
 void report_close(struct report_writer *w);
 
+/* what a writer did, for the end-of-run stats: nothing is lost silently */
+struct report_counts {
+	uint64_t lines;     /* records written (a # header block counts one) */
+	uint64_t failed;    /* records lost: out of memory or a failed write */
+};
+const struct report_counts *report_get_counts(const struct report_writer *w);
+
 /* the list of format names, NULL-terminated, for --help */
 extern const char *const report_formats[];
 

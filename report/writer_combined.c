@@ -101,7 +101,7 @@ static void combined_http(struct report_writer *w, const struct as_http *r)
 	jsonw_cstr(o, "\" \"");
 	apache_item(o, tx->user_agent.s, tx->user_agent.len);
 	jsonw_ch(o, '"');
-	jsonw_flush(o, w->out);
+	rep_flush(w);
 }
 
 const struct writer_ops writer_combined = {

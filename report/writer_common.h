@@ -42,6 +42,8 @@ struct report_writer {
 	struct tm tm;
 	bool tm_valid;
 
+	struct report_counts counts;
+
 	/* w3c: chosen fields */
 	int w3c_fields[W3C_FIELDS_MAX];
 	int w3c_nfields;
@@ -51,6 +53,9 @@ extern const struct writer_ops writer_json, writer_w3c, writer_proxysg,
 	writer_squid, writer_combined, writer_combined_debian,
 	writer_samba_json, writer_samba_text,
 	writer_kemp, writer_gate;
+
+/* write the line built in w->jw (one fwrite) and count it */
+void rep_flush(struct report_writer *w);
 
 /* UTC broken-down time of ts_us (cached per second) */
 const struct tm *rep_gmtime(struct report_writer *w, uint64_t ts_us);

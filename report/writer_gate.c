@@ -173,7 +173,7 @@ static void gate_http(struct report_writer *w, const struct as_http *r)
 		jsonw_ch(o, '\'');
 	}
 	gate_reason(o, r, user, auth_req, allowed);
-	jsonw_flush(o, w->out);
+	rep_flush(w);
 }
 
 const struct writer_ops writer_gate = {

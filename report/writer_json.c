@@ -144,7 +144,7 @@ static void json_http(struct report_writer *w, const struct as_http *r)
 	json_auth_obj(o, r);
 	json_anomaly(w, r);
 	jsonw_obj_close(o);
-	jsonw_flush(o, w->out);
+	rep_flush(w);
 }
 
 static void json_auth(struct report_writer *w, const struct as_auth *a)
@@ -212,7 +212,7 @@ static void json_auth(struct report_writer *w, const struct as_auth *a)
 	if (!rep_empty(a->anomaly))
 		jsonw_kv_str(o, "anomaly", a->anomaly);
 	jsonw_obj_close(o);
-	jsonw_flush(o, w->out);
+	rep_flush(w);
 }
 
 const struct writer_ops writer_json = {

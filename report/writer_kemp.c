@@ -106,7 +106,7 @@ static void kemp_http(struct report_writer *w, const struct as_http *r)
 	rep_abs_url(o, tx, kemp_esc);
 	jsonw_cstr(o, "\" ");
 	kemp_quoted(o, tx->user_agent.s, tx->user_agent.s ? tx->user_agent.len : 0);
-	jsonw_flush(o, w->out);
+	rep_flush(w);
 }
 
 static void kemp_auth(struct report_writer *w, const struct as_auth *a)
@@ -125,7 +125,7 @@ static void kemp_auth(struct report_writer *w, const struct as_auth *a)
 	jsonw_cstr(o, ok ? " logged on from " : " denied access from ");
 	rep_ip(ip, a->family, a->cli_ip);
 	kemp_quoted(o, ip, strlen(ip));
-	jsonw_flush(o, w->out);
+	rep_flush(w);
 }
 
 const struct writer_ops writer_kemp = {

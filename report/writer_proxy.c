@@ -151,7 +151,7 @@ static void sg_header(struct report_writer *w)
 		   "time-taken c-ip s-action/sc-status sc-bytes cs-method cs-uri "
 		   "cs-username s-hierarchy/s-supplier-name rs(Content-Type) "
 		   "sc-filter-category s-icap-status");
-	jsonw_flush(&w->jw, w->out);
+	rep_flush(w);
 	w->header_done = true;
 }
 
@@ -206,7 +206,7 @@ static void sg_http(struct report_writer *w, const struct as_http *r)
 		proxy_host(o, tx);
 	}
 	jsonw_cstr(o, " - none ICAP_NOT_SCANNED");
-	jsonw_flush(o, w->out);
+	rep_flush(w);
 }
 
 const struct writer_ops writer_proxysg = {
@@ -267,7 +267,7 @@ static void squid_http(struct report_writer *w, const struct as_http *r)
 		proxy_host(o, tx);
 	}
 	jsonw_cstr(o, " -");
-	jsonw_flush(o, w->out);
+	rep_flush(w);
 }
 
 const struct writer_ops writer_squid = {

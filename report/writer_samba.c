@@ -99,7 +99,7 @@ static void samba_json_auth(struct report_writer *w, const struct as_auth *a)
 	jsonw_kv_str(o, "passwordType", a->password_type);
 	jsonw_obj_close(o);
 	jsonw_obj_close(o);
-	jsonw_flush(o, w->out);
+	rep_flush(w);
 }
 
 const struct writer_ops writer_samba_json = {
@@ -200,7 +200,7 @@ static void samba_text_auth(struct report_writer *w, const struct as_auth *a)
 	jsonw_cstr(o, " local host [");
 	samba_addr(o, a->family, a->srv_ip, a->srv_port);
 	jsonw_cstr(o, "] ");
-	jsonw_flush(o, w->out);
+	rep_flush(w);
 }
 
 const struct writer_ops writer_samba_text = {

@@ -176,7 +176,7 @@ static void w3c_header(struct report_writer *w, uint64_t ts_us)
 		jsonw_ch(o, ' ');
 		jsonw_cstr(o, w3c_names[w->w3c_fields[i]]);
 	}
-	jsonw_flush(o, w->out);
+	rep_flush(w);
 	w->header_done = true;
 }
 
@@ -283,7 +283,7 @@ static void w3c_http(struct report_writer *w, const struct as_http *r)
 			jsonw_ch(&w->jw, ' ');
 		w3c_field(w, r, w->w3c_fields[i]);
 	}
-	jsonw_flush(&w->jw, w->out);
+	rep_flush(w);
 }
 
 const struct writer_ops writer_w3c = {

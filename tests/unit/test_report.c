@@ -1289,6 +1289,34 @@ static void test_combined_debian(void **state)
 	free(got);
 }
 
+/* every write is counted; a failed write is counted, not hidden */
+static void test_counts(void **state)
+{
+	(void)state;
+	struct fake f;
+	struct out o;
+
+	fake_case(&f, C_SUCCESS);
+	out_open(&o, "w3c", NULL);
+	report_http(o.w, &f.r);
+	report_http(o.w, &f.r);
+	const struct report_counts *c = report_get_counts(o.w);
+	assert_int_equal(c->lines, 3);          /* header block + 2 records */
+	assert_int_equal(c->failed, 0);
+	free(out_close(&o));
+
+	FILE *ro = fopen("/dev/null", "r");     /* every write fails */
+	assert_non_null(ro);
+	setvbuf(ro, NULL, _IONBF, 0);
+	struct report_writer *w = report_open("json", ro, NULL);
+	assert_non_null(w);
+	report_http(w, &f.r);
+	assert_int_equal(report_get_counts(w)->lines, 0);
+	assert_int_equal(report_get_counts(w)->failed, 1);
+	report_close(w);
+	fclose(ro);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -1311,6 +1339,7 @@ int main(void)
 		cmocka_unit_test(test_text_one_line),
 		cmocka_unit_test(test_digest_realm_not_domain),
 		cmocka_unit_test(test_combined_debian),
+		cmocka_unit_test(test_counts),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
