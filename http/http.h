@@ -14,7 +14,59 @@
  *    below (longer values are cut and HTTP_ANOM_* set), and may hold any
  *    byte the wire carried except NUL; valid only during the callback.
  *  - the four authentication headers are kept whole up to HTTP_AUTH_MAX;
- *    repeated WWW-Authenticate / Proxy-Authenticate headers are all kept.
+ *    repeated WWW-Authenticate / Proxy-Authenticate headers are all kept
+ *    (up to HTTP_CHALLENGES_MAX; more set HTTP_ANOM_AUTH_CUT).
+ *  - tx_id counts 0, 1, 2... in the order tx_done is called, which is the
+ *    order of the requests on the wire.
+ *  - header names match case-insensitively; a value split across segments
+ *    or callbacks is joined; obs-fold continuation lines are folded into
+ *    one value with a single space; leading/trailing blanks are trimmed;
+ *    NUL bytes are dropped.  A repeated single-valued header (Host,
+ *    User-Agent, Referer, Authorization, Proxy-Authorization,
+ *    Persistent-Auth) keeps its first value; X-Forwarded-For and
+ *    Connection lines are joined with ", ".
+ *  - a response with no request pending (mid-stream pick-up, lost request,
+ *    a server's unsolicited 408) is reported as a transaction of its own:
+ *    method "", url NULL, HTTP_ANOM_NO_REQUEST, and counted in
+ *    orphan_responses.  A response cannot belong to a request whose first
+ *    byte came later than the response's first byte.
+ *  - 1xx responses other than 101 are not final: the transaction keeps
+ *    waiting for the final response (resp_ts_us is the first byte of the
+ *    first response, 1xx included; resp_bytes counts them too).
+ *  - CONNECT answered 2xx, and 101 Switching Protocols: the connection is a
+ *    tunnel from then on; nothing more is parsed in either direction.  A
+ *    CONNECT/Upgrade refused (407, 401, 200 without upgrade...) keeps the
+ *    connection parsed as HTTP.
+ *  - gaps: a gap inside a body whose length is known (Content-Length, a
+ *    chunk) or that runs to the close is skipped without losing the
+ *    message framing; the transaction gets HTTP_ANOM_GAP.  Any other gap,
+ *    or a parse error, restarts that direction at the next message start
+ *    (a known method + space at a line start for requests, "HTTP/1." for
+ *    responses).  Request side: the request that lost bytes is closed with
+ *    HTTP_ANOM_GAP; a gap between requests stands for one lost request (a
+ *    transaction with method "" and HTTP_ANOM_GAP, so that responses
+ *    still pair).  Response side: the transaction whose response lost
+ *    bytes is closed (its status if the status line was seen, else -1);
+ *    the first response after the restart goes to the LATEST pending
+ *    request whose first byte is not later than the response's first byte
+ *    (among requests with the same timestamp, the earliest); requests
+ *    before it are closed unanswered with HTTP_ANOM_GAP.  This is exact
+ *    for keep-alive without pipelining whatever the number of responses
+ *    lost; with pipelined requests sent in separate segments a lost whole
+ *    response can shift the pairing, and those transactions carry
+ *    HTTP_ANOM_GAP.  After a parse error (no bytes lost) pairing stays FIFO.
+ *  - at most HTTP_PIPELINE_MAX requests wait for their responses with
+ *    their fields kept; requests beyond it are still paired, but reported
+ *    with method "" and HTTP_ANOM_PIPELINE_CAP.
+ *  - more than HTTP_HEADERS_MAX header lines in a message, or a header line
+ *    (other than the four auth headers) longer than HTTP_HEADER_LINE_MAX:
+ *    HTTP_ANOM_HEADER_LIMIT; parsing goes on, nothing is buffered, memory
+ *    per connection stays bounded.
+ *  - statistics: conns == conns_http + conns_not_http once every connection
+ *    is closed; a connection is HTTP when either direction starts (or, when
+ *    no SYN was seen, has a line starting within its first 64 KiB) with a
+ *    request or "HTTP/1."; requests counts every request begun, responses
+ *    every final response (1xx interim not counted).
  */
 #ifndef AUTHSCOPE_HTTP_H
 #define AUTHSCOPE_HTTP_H
@@ -30,6 +82,9 @@
 #define HTTP_FIELD_MAX    1024     /* Host, User-Agent, Content-Type... */
 #define HTTP_AUTH_MAX     65536    /* one auth header value */
 #define HTTP_CHALLENGES_MAX 8      /* WWW-/Proxy-Authenticate lines kept */
+#define HTTP_PIPELINE_MAX 32       /* requests waiting for a response, kept whole */
+#define HTTP_HEADERS_MAX  512      /* header lines per message before HEADER_LIMIT */
+#define HTTP_HEADER_LINE_MAX 65536 /* one non-auth header line before HEADER_LIMIT */
 
 /* anomaly bits, set on the transaction */
 #define HTTP_ANOM_GAP          0x0001u  /* bytes lost inside this tx */

@@ -1,0 +1,1653 @@
+/*
+ * http.c - ordered TCP bytes in, HTTP/1.x transactions out (see http.h).
+ *
+ * Per connection: two directions, each with an llhttp parser once its role
+ * is known (request parser client->server, response parser the other way),
+ * a queue of requests waiting for their responses, and the response being
+ * read.  Strings are copied into small per-transaction arenas as offsets
+ * (the arena may move when it grows) and turned into pointers only when
+ * tx_done is called.
+ *
+ * llhttp's on_message_complete returns HPE_PAUSED, so llhttp_execute stops
+ * right after each message: that gives exact message boundaries (bytes on
+ * the wire per message) and lets pairing, tunnels and CONNECT/Upgrade
+ * hand-offs run outside llhttp's callbacks.
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include <llhttp.h>
+
+#include "http.h"
+#include "../capture/rd.h"
+
+#define DETECT_MAX        16          /* bytes needed to classify a message start */
+#define MIDSTREAM_SCAN    65536       /* no SYN: bytes scanned for a message start */
+#define ARENA_MAX         (2u << 20)  /* one message's copied strings */
+#define ARENA_KEEP        32768       /* bigger arenas are freed, not reused */
+#define HOLD_MAX          65536       /* client bytes held during CONNECT/Upgrade */
+#define NAME_MAX_KEPT     24          /* longest header name we look for, with room */
+
+enum { K_REQ = 1, K_RESP = 2, K_ANY = 3 };
+enum { MATCH_NO, MATCH_NEED, MATCH_YES };
+enum conn_state { CS_UNDECIDED, CS_HTTP, CS_NOT_HTTP };
+enum dmode { M_DETECT, M_SCAN, M_PARSE, M_HOLD, M_DEAD };
+
+enum fid {
+	F_NONE, F_HOST, F_UA, F_REFERER, F_AUTHZ, F_PAUTHZ, F_XFF,
+	F_WWW, F_PAUTHN, F_PERSIST, F_CONNECTION,
+};
+
+struct arena {
+	char *buf;
+	size_t len, cap;     /* invariant: buf[len] == 0 whenever buf != NULL */
+};
+
+struct fref {
+	uint32_t off, len;
+	bool set, open;      /* open: being appended, sits at the arena tail */
+};
+
+/* one request and, once it comes, its response's scalars */
+struct slot {
+	struct http_tx tx;   /* strings resolved at emission */
+	struct arena ar;     /* request strings */
+	struct fref url, host, ua, referer, authz, pauthz, xff;
+	bool req_done;       /* request message over (complete, cut or lost) */
+	bool resp_final;     /* final response complete */
+	bool upgrade;        /* CONNECT or Upgrade request: client side holds */
+};
+
+/* the response being read: strings of one response at a time */
+struct resp_fields {
+	struct arena ar;
+	struct fref reason, www[HTTP_CHALLENGES_MAX], pauthn[HTTP_CHALLENGES_MAX];
+	struct fref persist, conn;
+	int n_www, n_pauthn;
+};
+
+struct http_conn;
+
+struct hdir {
+	struct http_conn *c;
+	llhttp_t p;
+	enum dmode mode;
+	int role;                    /* 0 unknown, K_REQ or K_RESP */
+	bool line_start;             /* scanning: next byte starts a line */
+	uint8_t pend[DETECT_MAX];    /* a possible message start cut by a segment end */
+	size_t pend_len;
+	uint64_t pend_ts;
+	uint64_t scan_left;          /* undecided, no SYN: bytes left to scan */
+
+	/* message being parsed */
+	bool in_msg, in_body, in_chunk, msg_done;
+	uint64_t msg_bytes;          /* bytes since the previous message's end */
+	unsigned n_headers;
+	uint64_t line_bytes;
+	char name[NAME_MAX_KEPT];
+	size_t name_len;
+	bool in_field;
+	struct fref *val;            /* where the current header value goes */
+	struct arena *val_ar;
+	size_t val_cap;
+	unsigned val_cut_bit;
+	bool val_is_auth, val_cut, fold_ws, limit_flagged;
+
+	/* the buffer llhttp is running over */
+	const uint8_t *buf;
+	size_t buf_len;
+	uint8_t last_byte;           /* last byte of the previous buffer */
+	uint64_t ts, last_ts;
+
+	/* client bytes that follow a CONNECT/Upgrade request, until its answer */
+	uint8_t *hold;
+	size_t hold_len;
+	uint64_t hold_ts;
+	bool hold_lost, skip_upgrade;
+};
+
+struct http_ctx {
+	struct http_callbacks cb;
+	struct http_stats st;
+};
+
+struct http_conn {
+	struct http_ctx *h;
+	void *user;
+	struct flow_info fi;
+	enum conn_state state;
+	int req_dir;                 /* index in d[] of client->server */
+	bool tunnel;
+	struct hdir d[2];
+
+	struct slot *q[HTTP_PIPELINE_MAX];
+	unsigned q_head, q_len;
+	struct slot *spare;
+	struct slot scratch;         /* orphan and over-cap responses */
+	uint64_t overflow;           /* requests beyond the queue, in order after it */
+
+	struct slot *req_cur;        /* request being parsed, NULL when not kept */
+	struct slot *resp_tgt;       /* owner of rf: response being read or waiting */
+	bool resp_damaged;           /* resp_tgt lost bytes / failed to parse */
+	bool resp_resync;            /* next response paired by the timing rule */
+	struct slot *upgrade_slot;   /* CONNECT/Upgrade request awaiting its answer */
+	struct resp_fields rf;
+	uint32_t next_id;
+	unsigned anom_sink;          /* anomalies of a request not kept */
+};
+
+static const llhttp_settings_t req_settings;
+static const llhttp_settings_t resp_settings;
+
+/* ---- small helpers ---------------------------------------------------- */
+
+static struct hdir *dir_of(llhttp_t *p)
+{
+	return p->data;
+}
+
+static struct hdir *req_d(struct http_conn *c)
+{
+	return &c->d[c->req_dir];
+}
+
+static struct hdir *resp_d(struct http_conn *c)
+{
+	return &c->d[!c->req_dir];
+}
+
+/*
+ * Offset of a pointer llhttp hands back (a span start, the error
+ * position) inside the buffer we gave it.  The one place such pointers
+ * become offsets; anything outside the buffer maps to its end.
+ */
+static size_t buf_off(const struct hdir *d, const char *at)
+{
+	const uint8_t *u = (const uint8_t *)at;
+	if (!at || !d->buf || u < d->buf || u > d->buf + d->buf_len)
+		return d->buf_len;
+	return (size_t)(u - d->buf);
+}
+
+static bool arena_reserve(struct arena *a, size_t n)
+{
+	size_t need, ncap;
+	char *nb;
+
+	if (n > ARENA_MAX || a->len + n + 1 > ARENA_MAX)
+		return false;
+	need = a->len + n + 1;
+	if (a->buf && need <= a->cap)
+		return true;
+	ncap = a->cap ? a->cap : 256;
+	while (ncap < need)
+		ncap *= 2;
+	if (ncap > ARENA_MAX)
+		ncap = ARENA_MAX;
+	nb = realloc(a->buf, ncap);
+	if (!nb)
+		return false;
+	a->buf = nb;
+	a->cap = ncap;
+	a->buf[a->len] = 0;
+	return true;
+}
+
+static void arena_reset(struct arena *a)
+{
+	if (a->cap > ARENA_KEEP) {
+		free(a->buf);
+		a->buf = NULL;
+		a->cap = 0;
+	}
+	a->len = 0;
+	if (a->buf)
+		a->buf[0] = 0;
+}
+
+static void arena_free(struct arena *a)
+{
+	free(a->buf);
+	memset(a, 0, sizeof(*a));
+}
+
+static struct http_str fref_str(const struct arena *a, const struct fref *f)
+{
+	struct http_str s = { NULL, 0 };
+	if (f->set && a->buf && (size_t)f->off + f->len < a->cap) {
+		s.s = a->buf + f->off;
+		s.len = f->len;
+	}
+	return s;
+}
+
+static unsigned *tx_anom(struct http_conn *c, struct hdir *d)
+{
+	if (d->role == K_REQ)
+		return c->req_cur ? &c->req_cur->tx.anomalies : &c->anom_sink;
+	return c->resp_tgt ? &c->resp_tgt->tx.anomalies : &c->anom_sink;
+}
+
+/* ---- copying header values ------------------------------------------- */
+
+static void val_flag_cut(struct http_conn *c, struct hdir *d)
+{
+	if (d->val_cut)
+		return;
+	d->val_cut = true;
+	*tx_anom(c, d) |= d->val_cut_bit;
+	c->h->st.cut_fields++;
+}
+
+/* start value f at the arena tail */
+static void val_start(struct hdir *d, struct arena *a, struct fref *f,
+		      size_t cap, unsigned cut_bit, bool is_auth)
+{
+	if (!arena_reserve(a, 0)) {
+		d->val = NULL;
+		return;
+	}
+	f->off = (uint32_t)a->len;
+	f->len = 0;
+	f->set = true;
+	f->open = true;
+	d->val = f;
+	d->val_ar = a;
+	d->val_cap = cap;
+	d->val_cut_bit = cut_bit;
+	d->val_is_auth = is_auth;
+	d->val_cut = false;
+	d->fold_ws = false;
+}
+
+/* a list header seen again: reopen its value at the tail and add ", " */
+static void val_join(struct hdir *d, struct arena *a, struct fref *f,
+		     size_t cap, unsigned cut_bit)
+{
+	struct fref old = *f;
+
+	if (old.off + old.len + 1 == a->len) {
+		a->len--;                      /* it is last: drop its NUL */
+	} else {
+		if (!arena_reserve(a, old.len))
+			return;
+		memmove(a->buf + a->len, a->buf + old.off, old.len);
+		f->off = (uint32_t)a->len;
+		a->len += old.len;
+		a->buf[a->len] = 0;
+	}
+	f->open = true;
+	d->val = f;
+	d->val_ar = a;
+	d->val_cap = cap;
+	d->val_cut_bit = cut_bit;
+	d->val_is_auth = false;
+	d->val_cut = false;
+	d->fold_ws = true;     /* the next byte gets one separating space... */
+	if (f->len + 1 <= cap && arena_reserve(a, 1)) {
+		a->buf[a->len++] = ',';    /* ...after this comma */
+		a->buf[a->len] = 0;
+		f->len++;
+	}
+}
+
+static void val_put(struct http_conn *c, struct hdir *d, uint8_t b)
+{
+	struct arena *a = d->val_ar;
+	struct fref *f = d->val;
+
+	if (f->len >= d->val_cap) {
+		val_flag_cut(c, d);
+		return;
+	}
+	if (!arena_reserve(a, 1)) {
+		*tx_anom(c, d) |= HTTP_ANOM_HEADER_LIMIT;
+		val_flag_cut(c, d);
+		return;
+	}
+	a->buf[a->len++] = (char)b;
+	a->buf[a->len] = 0;
+	f->len++;
+}
+
+/* raw bytes of the current value (no folding: URL, reason) */
+static void val_raw(struct http_conn *c, struct hdir *d, const char *at, size_t len)
+{
+	struct rd r = rd_init(at, len);
+
+	if (!d->val || !d->val->open)
+		return;
+	while (rd_left(&r) && !d->val_cut) {
+		uint8_t b = rd_u8(&r);
+		if (b)
+			val_put(c, d, b);
+	}
+}
+
+static void val_trim(struct hdir *d)
+{
+	struct arena *a = d->val_ar;
+	struct fref *f = d->val;
+
+	while (f->len && (a->buf[a->len - 1] == ' ' || a->buf[a->len - 1] == '\t')) {
+		a->len--;
+		f->len--;
+	}
+	a->buf[a->len] = 0;
+}
+
+/* header value bytes: skip blanks after an obs-fold, emit one space */
+static void val_header(struct http_conn *c, struct hdir *d, const char *at, size_t len)
+{
+	struct rd r = rd_init(at, len);
+
+	if (!d->val || !d->val->open)
+		return;
+	while (rd_left(&r) && !d->val_cut) {
+		uint8_t b = rd_u8(&r);
+		if (d->fold_ws) {
+			if (b == ' ' || b == '\t')
+				continue;
+			d->fold_ws = false;
+			if (d->val->len)
+				val_put(c, d, ' ');
+		}
+		if (b)
+			val_put(c, d, b);
+	}
+}
+
+static void val_close(struct hdir *d)
+{
+	if (d->val && d->val->open) {
+		val_trim(d);
+		d->val_ar->len++;      /* keep the NUL after the value */
+		d->val->open = false;
+	}
+	d->val = NULL;
+}
+
+/* ---- message start detection ---------------------------------------- */
+
+static const char *const http_methods[] = {
+#define XX(num, name, string) #string,
+	HTTP_METHOD_MAP(XX)
+#undef XX
+};
+
+/* does lit (+ optional trailing space) match the bytes at p? */
+static int match_lit(const uint8_t *p, size_t n, const char *lit, bool space)
+{
+	size_t l = strlen(lit), want = l + (space ? 1 : 0), i;
+	struct rd r = rd_init(p, n);
+
+	for (i = 0; i < want; i++) {
+		uint8_t b;
+		if (!rd_left(&r))
+			return MATCH_NEED;
+		b = rd_u8(&r);
+		if (b != (uint8_t)(i < l ? lit[i] : ' '))
+			return MATCH_NO;
+	}
+	return MATCH_YES;
+}
+
+static int classify(const uint8_t *p, size_t n, int kinds, int *kind)
+{
+	int res = MATCH_NO, m;
+	size_t i;
+
+	if (kinds & K_RESP) {
+		m = match_lit(p, n, "HTTP/1.", false);
+		if (m == MATCH_YES) {
+			*kind = K_RESP;
+			return m;
+		}
+		if (m == MATCH_NEED)
+			res = m;
+	}
+	if (kinds & K_REQ) {
+		for (i = 0; i < sizeof(http_methods) / sizeof(http_methods[0]); i++) {
+			m = match_lit(p, n, http_methods[i], true);
+			if (m == MATCH_YES) {
+				*kind = K_REQ;
+				return m;
+			}
+			if (m == MATCH_NEED)
+				res = m;
+		}
+	}
+	return res;
+}
+
+/* ---- queue of pending requests --------------------------------------- */
+
+static struct slot *q_at(struct http_conn *c, unsigned i)
+{
+	return c->q[(c->q_head + i) % HTTP_PIPELINE_MAX];
+}
+
+static void slot_clear(struct slot *s)
+{
+	struct arena a = s->ar;
+	memset(s, 0, sizeof(*s));
+	arena_reset(&a);
+	s->ar = a;
+	s->tx.status = -1;
+}
+
+static struct slot *slot_get(struct http_conn *c)
+{
+	struct slot *s = c->spare;
+	if (s) {
+		c->spare = NULL;
+		return s;
+	}
+	s = calloc(1, sizeof(*s));
+	if (s)
+		s->tx.status = -1;
+	return s;
+}
+
+static void slot_put(struct http_conn *c, struct slot *s)
+{
+	slot_clear(s);
+	if (!c->spare) {
+		c->spare = s;
+		return;
+	}
+	arena_free(&s->ar);
+	free(s);
+}
+
+static void rf_reset(struct resp_fields *rf)
+{
+	struct arena a = rf->ar;
+	memset(rf, 0, sizeof(*rf));
+	arena_reset(&a);
+	rf->ar = a;
+}
+
+static void fill_endpoints(const struct http_conn *c, struct http_tx *t)
+{
+	const struct flow_info *fi = &c->fi;
+	bool a_is_client = c->req_dir == DIR_A_TO_B;
+
+	t->flow_id = fi->flow_id;
+	t->family = fi->family;
+	memcpy(t->cli_ip, a_is_client ? fi->a_ip : fi->b_ip, 16);
+	memcpy(t->srv_ip, a_is_client ? fi->b_ip : fi->a_ip, 16);
+	t->cli_port = a_is_client ? fi->a_port : fi->b_port;
+	t->srv_port = a_is_client ? fi->b_port : fi->a_port;
+}
+
+static void dir_drop_hold(struct http_conn *c, struct hdir *d);
+
+/* hand s to the caller, then forget it (s is the queue head or scratch) */
+static void emit(struct http_conn *c, struct slot *s)
+{
+	struct http_tx t = s->tx;
+	struct resp_fields *rf = &c->rf;
+	int i;
+
+	fill_endpoints(c, &t);
+	t.url = fref_str(&s->ar, &s->url);
+	t.host = fref_str(&s->ar, &s->host);
+	t.user_agent = fref_str(&s->ar, &s->ua);
+	t.referer = fref_str(&s->ar, &s->referer);
+	t.authorization = fref_str(&s->ar, &s->authz);
+	t.proxy_authorization = fref_str(&s->ar, &s->pauthz);
+	t.x_forwarded_for = fref_str(&s->ar, &s->xff);
+	if (s == c->resp_tgt) {
+		t.reason = fref_str(&rf->ar, &rf->reason);
+		for (i = 0; i < rf->n_www; i++)
+			t.www_authenticate[i] = fref_str(&rf->ar, &rf->www[i]);
+		t.n_www_authenticate = rf->n_www;
+		for (i = 0; i < rf->n_pauthn; i++)
+			t.proxy_authenticate[i] = fref_str(&rf->ar, &rf->pauthn[i]);
+		t.n_proxy_authenticate = rf->n_pauthn;
+		t.persistent_auth = fref_str(&rf->ar, &rf->persist);
+		t.connection_hdr = fref_str(&rf->ar, &rf->conn);
+	}
+	t.tx_id = c->next_id++;
+	if (t.status < 0)
+		c->h->st.unanswered++;
+	if (c->h->cb.tx_done)
+		c->h->cb.tx_done(c->h->cb.user, c->user, &t);
+
+	if (s == c->resp_tgt) {
+		c->resp_tgt = NULL;
+		c->resp_damaged = false;
+		rf_reset(rf);
+		if (resp_d(c)->val_ar == &rf->ar)
+			resp_d(c)->val = NULL;
+	}
+	if (s == c->req_cur) {
+		c->req_cur = NULL;
+		req_d(c)->val = NULL;
+	}
+	if (s == c->upgrade_slot) {
+		/* answered without a verdict on the tunnel: parse the client on */
+		c->upgrade_slot = NULL;
+		dir_drop_hold(c, req_d(c));
+	}
+	if (s == &c->scratch) {
+		slot_clear(s);
+		return;
+	}
+	c->q[c->q_head] = NULL;
+	c->q_head = (c->q_head + 1) % HTTP_PIPELINE_MAX;
+	c->q_len--;
+	slot_put(c, s);
+}
+
+/* emit from the head while transactions are complete, in request order */
+static void try_emit(struct http_conn *c)
+{
+	while (c->q_len) {
+		struct slot *s = q_at(c, 0);
+		if (!s->req_done || !s->resp_final)
+			break;
+		emit(c, s);
+	}
+}
+
+/* a request's first byte: queue it (or count it past the cap) */
+static void req_begin(struct http_conn *c, struct hdir *d, unsigned anom)
+{
+	struct slot *s = NULL;
+
+	c->req_cur = NULL;
+	if (!c->overflow && c->q_len < HTTP_PIPELINE_MAX)
+		s = slot_get(c);
+	if (!s) {
+		c->overflow++;
+		return;
+	}
+	s->tx.req_ts_us = d->ts;
+	s->tx.anomalies |= anom;
+	c->q[(c->q_head + c->q_len) % HTTP_PIPELINE_MAX] = s;
+	c->q_len++;
+	c->req_cur = s;
+}
+
+/*
+ * The response whose first byte is at ts needs an owner.  See http.h for
+ * the rule after a response-side gap.
+ */
+static void resp_choose(struct http_conn *c, uint64_t ts)
+{
+	struct slot *s;
+
+	if (c->resp_tgt) {
+		if (!c->resp_tgt->resp_final && !c->resp_damaged)
+			return;                 /* final response after a 1xx */
+		c->resp_tgt->req_done = true;
+		c->resp_tgt->resp_final = true;
+		emit(c, c->resp_tgt);
+		try_emit(c);
+	}
+	rf_reset(&c->rf);
+	if (c->resp_resync && c->q_len) {
+		unsigned i, best = 0;
+		bool found = false;
+		for (i = 0; i < c->q_len; i++) {
+			s = q_at(c, i);
+			if (s->tx.req_ts_us > ts)
+				break;
+			if (!found || s->tx.req_ts_us > q_at(c, best)->tx.req_ts_us)
+				best = i;
+			found = true;
+		}
+		for (i = 0; found && i < best; i++) {
+			s = q_at(c, 0);
+			s->tx.anomalies |= HTTP_ANOM_GAP;
+			emit(c, s);
+		}
+	}
+	c->resp_resync = false;
+	if (c->q_len && q_at(c, 0)->tx.req_ts_us <= ts) {
+		s = q_at(c, 0);
+	} else if (!c->q_len && c->overflow) {
+		c->overflow--;
+		s = &c->scratch;
+		s->tx.anomalies |= HTTP_ANOM_PIPELINE_CAP;
+		s->req_done = true;
+	} else {
+		s = &c->scratch;
+		s->tx.anomalies |= HTTP_ANOM_NO_REQUEST;
+		s->req_done = true;
+		c->h->st.orphan_responses++;
+	}
+	c->resp_tgt = s;
+	c->resp_damaged = false;
+}
+
+/* ---- llhttp callbacks ------------------------------------------------ */
+
+static void hdr_reset(struct hdir *d)
+{
+	val_close(d);
+	d->n_headers = 0;
+	d->line_bytes = 0;
+	d->name_len = 0;
+	d->in_field = false;
+	d->limit_flagged = false;
+	d->in_body = false;
+	d->in_chunk = false;
+}
+
+static void check_line(struct http_conn *c, struct hdir *d)
+{
+	if (d->line_bytes > HTTP_HEADER_LINE_MAX && !(d->val && d->val_is_auth))
+		*tx_anom(c, d) |= HTTP_ANOM_HEADER_LIMIT;
+}
+
+static int cb_req_begin(llhttp_t *p)
+{
+	struct hdir *d = dir_of(p);
+	hdr_reset(d);
+	d->in_msg = true;
+	d->c->h->st.requests++;
+	req_begin(d->c, d, 0);
+	return 0;
+}
+
+static int cb_resp_begin(llhttp_t *p)
+{
+	struct hdir *d = dir_of(p);
+	struct http_conn *c = d->c;
+
+	hdr_reset(d);
+	d->in_msg = true;
+	resp_choose(c, d->ts);
+	if (!c->resp_tgt->tx.resp_ts_us)
+		c->resp_tgt->tx.resp_ts_us = d->ts;
+	return 0;
+}
+
+static int cb_method(llhttp_t *p, const char *at, size_t len)
+{
+	struct hdir *d = dir_of(p);
+	struct slot *s = d->c->req_cur;
+	struct rd r = rd_init(at, len);
+	size_t n;
+
+	if (!s)
+		return 0;
+	n = strlen(s->tx.method);
+	while (rd_left(&r) && n + 1 < sizeof(s->tx.method)) {
+		uint8_t b = rd_u8(&r);
+		if (b)
+			s->tx.method[n++] = (char)b;
+	}
+	s->tx.method[n] = 0;
+	return 0;
+}
+
+static int cb_url(llhttp_t *p, const char *at, size_t len)
+{
+	struct hdir *d = dir_of(p);
+	struct slot *s = d->c->req_cur;
+
+	if (!s)
+		return 0;
+	if (!s->url.set)
+		val_start(d, &s->ar, &s->url, HTTP_URL_MAX, HTTP_ANOM_URL_CUT, false);
+	val_raw(d->c, d, at, len);
+	return 0;
+}
+
+static int cb_url_complete(llhttp_t *p)
+{
+	val_close(dir_of(p));
+	return 0;
+}
+
+static int cb_status(llhttp_t *p, const char *at, size_t len)
+{
+	struct hdir *d = dir_of(p);
+	struct resp_fields *rf = &d->c->rf;
+
+	if (!rf->reason.set)
+		val_start(d, &rf->ar, &rf->reason, HTTP_FIELD_MAX, HTTP_ANOM_FIELD_CUT, false);
+	val_raw(d->c, d, at, len);
+	return 0;
+}
+
+static void set_status(struct hdir *d)
+{
+	struct slot *s = d->c->resp_tgt;
+	if (!s)
+		return;
+	s->tx.status = d->p.status_code;
+	snprintf(s->tx.resp_protocol, sizeof(s->tx.resp_protocol), "HTTP/%u.%u",
+		 d->p.http_major, d->p.http_minor);
+}
+
+static int cb_status_complete(llhttp_t *p)
+{
+	struct hdir *d = dir_of(p);
+	val_close(d);
+	set_status(d);
+	return 0;
+}
+
+static int cb_field(llhttp_t *p, const char *at, size_t len)
+{
+	struct hdir *d = dir_of(p);
+	struct rd r = rd_init(at, len);
+
+	if (d->in_body)
+		return 0;                      /* trailers: not ours */
+	if (!d->in_field) {
+		val_close(d);
+		d->in_field = true;
+		d->name_len = 0;
+		d->line_bytes = 0;
+	}
+	d->line_bytes += len;
+	while (rd_left(&r) && d->name_len < sizeof(d->name)) {
+		uint8_t b = rd_u8(&r);
+		d->name[d->name_len++] = (char)((b >= 'A' && b <= 'Z') ? b + 32 : b);
+	}
+	if (rd_left(&r))
+		d->name_len = sizeof(d->name) + 1;   /* too long to be one of ours */
+	check_line(d->c, d);
+	return 0;
+}
+
+static enum fid name_fid(const struct hdir *d)
+{
+	static const struct { const char *n; enum fid f; int role; } map[] = {
+		{ "host", F_HOST, K_REQ },
+		{ "user-agent", F_UA, K_REQ },
+		{ "referer", F_REFERER, K_REQ },
+		{ "authorization", F_AUTHZ, K_REQ },
+		{ "proxy-authorization", F_PAUTHZ, K_REQ },
+		{ "x-forwarded-for", F_XFF, K_REQ },
+		{ "www-authenticate", F_WWW, K_RESP },
+		{ "proxy-authenticate", F_PAUTHN, K_RESP },
+		{ "persistent-auth", F_PERSIST, K_RESP },
+		{ "connection", F_CONNECTION, K_RESP },
+	};
+	size_t i;
+
+	if (d->name_len > sizeof(d->name))
+		return F_NONE;
+	for (i = 0; i < sizeof(map) / sizeof(map[0]); i++)
+		if (map[i].role == d->role && strlen(map[i].n) == d->name_len &&
+		    !memcmp(map[i].n, d->name, d->name_len))
+			return map[i].f;
+	return F_NONE;
+}
+
+/* a single-valued header: the first one counts */
+static void val_single(struct hdir *d, struct arena *a, struct fref *f,
+		       size_t cap, unsigned cut_bit, bool is_auth)
+{
+	if (!f->set)
+		val_start(d, a, f, cap, cut_bit, is_auth);
+}
+
+static void val_list(struct hdir *d, struct arena *a, struct fref *f, size_t cap)
+{
+	if (f->set)
+		val_join(d, a, f, cap, HTTP_ANOM_FIELD_CUT);
+	else
+		val_start(d, a, f, cap, HTTP_ANOM_FIELD_CUT, false);
+}
+
+static void challenge_start(struct http_conn *c, struct hdir *d,
+			    struct fref *arr, int *n)
+{
+	if (*n >= HTTP_CHALLENGES_MAX) {
+		*tx_anom(c, d) |= HTTP_ANOM_AUTH_CUT;
+		c->h->st.cut_fields++;
+		return;
+	}
+	val_start(d, &c->rf.ar, &arr[*n], HTTP_AUTH_MAX, HTTP_ANOM_AUTH_CUT, true);
+	(*n)++;
+}
+
+static int cb_field_complete(llhttp_t *p)
+{
+	struct hdir *d = dir_of(p);
+	struct http_conn *c = d->c;
+	struct slot *s = c->req_cur;
+	struct resp_fields *rf = &c->rf;
+
+	if (d->in_body)
+		return 0;
+	d->in_field = false;
+	d->val = NULL;
+	if (++d->n_headers > HTTP_HEADERS_MAX)
+		*tx_anom(c, d) |= HTTP_ANOM_HEADER_LIMIT;
+	switch (name_fid(d)) {
+	case F_NONE:
+		break;
+	case F_HOST:
+		if (s)
+			val_single(d, &s->ar, &s->host, HTTP_FIELD_MAX, HTTP_ANOM_FIELD_CUT, false);
+		break;
+	case F_UA:
+		if (s)
+			val_single(d, &s->ar, &s->ua, HTTP_FIELD_MAX, HTTP_ANOM_FIELD_CUT, false);
+		break;
+	case F_REFERER:
+		if (s)
+			val_single(d, &s->ar, &s->referer, HTTP_FIELD_MAX, HTTP_ANOM_FIELD_CUT, false);
+		break;
+	case F_AUTHZ:
+		if (s)
+			val_single(d, &s->ar, &s->authz, HTTP_AUTH_MAX, HTTP_ANOM_AUTH_CUT, true);
+		break;
+	case F_PAUTHZ:
+		if (s)
+			val_single(d, &s->ar, &s->pauthz, HTTP_AUTH_MAX, HTTP_ANOM_AUTH_CUT, true);
+		break;
+	case F_XFF:
+		if (s)
+			val_list(d, &s->ar, &s->xff, HTTP_FIELD_MAX);
+		break;
+	case F_WWW:
+		challenge_start(c, d, rf->www, &rf->n_www);
+		break;
+	case F_PAUTHN:
+		challenge_start(c, d, rf->pauthn, &rf->n_pauthn);
+		break;
+	case F_PERSIST:
+		val_single(d, &rf->ar, &rf->persist, HTTP_FIELD_MAX, HTTP_ANOM_FIELD_CUT, false);
+		break;
+	case F_CONNECTION:
+		val_list(d, &rf->ar, &rf->conn, HTTP_FIELD_MAX);
+		break;
+	}
+	return 0;
+}
+
+static int cb_value(llhttp_t *p, const char *at, size_t len)
+{
+	struct hdir *d = dir_of(p);
+	size_t off;
+	uint8_t prev;
+
+	if (d->in_body)
+		return 0;
+	d->line_bytes += len;
+	check_line(d->c, d);
+	if (!d->val)
+		return 0;
+	/* a span right after a line feed is an obs-fold continuation line */
+	off = buf_off(d, at);
+	if (off == 0) {
+		prev = d->last_byte;
+	} else {
+		struct rd r = rd_init(d->buf, d->buf_len);
+		rd_seek(&r, off - 1);
+		prev = rd_u8(&r);
+	}
+	if (prev == '\n' && d->val->open) {
+		val_trim(d);
+		d->fold_ws = true;
+	}
+	val_header(d->c, d, at, len);
+	return 0;
+}
+
+static int cb_value_complete(llhttp_t *p)
+{
+	struct hdir *d = dir_of(p);
+	if (!d->in_body)
+		val_close(d);
+	return 0;
+}
+
+static int cb_req_headers(llhttp_t *p)
+{
+	struct hdir *d = dir_of(p);
+	struct slot *s = d->c->req_cur;
+
+	val_close(d);
+	d->in_body = true;
+	if (s)
+		snprintf(s->tx.protocol, sizeof(s->tx.protocol), "HTTP/%u.%u",
+			 p->http_major, p->http_minor);
+	return 0;
+}
+
+/*
+ * Return values per llhttp: 1 = no body, 2 = no body and the rest of the
+ * connection is another protocol.
+ */
+static int cb_resp_headers(llhttp_t *p)
+{
+	struct hdir *d = dir_of(p);
+	struct slot *s = d->c->resp_tgt;
+	int st = p->status_code;
+
+	val_close(d);
+	d->in_body = true;
+	set_status(d);
+	if (st == 101)
+		return 2;
+	if (s && !strcmp(s->tx.method, "CONNECT") && st >= 200 && st < 300)
+		return 2;
+	/* never a body, whatever Content-Length says (llhttp would read it) */
+	if ((st >= 100 && st < 200) || st == 204 || st == 304)
+		return 1;
+	if (s && !strcmp(s->tx.method, "HEAD"))
+		return 1;
+	return 0;
+}
+
+static int cb_body(llhttp_t *p, const char *at, size_t len)
+{
+	struct hdir *d = dir_of(p);
+	struct http_conn *c = d->c;
+	(void)at;
+	if (d->role == K_REQ) {
+		if (c->req_cur)
+			c->req_cur->tx.req_body_bytes += len;
+	} else if (c->resp_tgt) {
+		c->resp_tgt->tx.resp_body_bytes += len;
+	}
+	return 0;
+}
+
+static int cb_chunk_header(llhttp_t *p)
+{
+	dir_of(p)->in_chunk = p->content_length > 0;
+	return 0;
+}
+
+static int cb_chunk_complete(llhttp_t *p)
+{
+	dir_of(p)->in_chunk = false;
+	return 0;
+}
+
+static int cb_msg_complete(llhttp_t *p)
+{
+	dir_of(p)->msg_done = true;
+	return HPE_PAUSED;
+}
+
+static const llhttp_settings_t req_settings = {
+	.on_message_begin = cb_req_begin,
+	.on_method = cb_method,
+	.on_url = cb_url,
+	.on_url_complete = cb_url_complete,
+	.on_header_field = cb_field,
+	.on_header_field_complete = cb_field_complete,
+	.on_header_value = cb_value,
+	.on_header_value_complete = cb_value_complete,
+	.on_headers_complete = cb_req_headers,
+	.on_body = cb_body,
+	.on_chunk_header = cb_chunk_header,
+	.on_chunk_complete = cb_chunk_complete,
+	.on_message_complete = cb_msg_complete,
+};
+
+static const llhttp_settings_t resp_settings = {
+	.on_message_begin = cb_resp_begin,
+	.on_status = cb_status,
+	.on_status_complete = cb_status_complete,
+	.on_header_field = cb_field,
+	.on_header_field_complete = cb_field_complete,
+	.on_header_value = cb_value,
+	.on_header_value_complete = cb_value_complete,
+	.on_headers_complete = cb_resp_headers,
+	.on_body = cb_body,
+	.on_chunk_header = cb_chunk_header,
+	.on_chunk_complete = cb_chunk_complete,
+	.on_message_complete = cb_msg_complete,
+};
+
+/* ---- per-direction driving ------------------------------------------- */
+
+static void dir_input(struct http_conn *c, struct hdir *d, const uint8_t *data,
+		      size_t len, uint64_t ts);
+
+static void parser_restart(struct hdir *d)
+{
+	llhttp_init(&d->p, d->role == K_REQ ? HTTP_REQUEST : HTTP_RESPONSE,
+		    d->role == K_REQ ? &req_settings : &resp_settings);
+	d->p.data = d;
+	/* an observer must follow what the endpoints accepted, not police it */
+	llhttp_set_lenient_headers(&d->p, 1);
+	llhttp_set_lenient_keep_alive(&d->p, 1);
+	llhttp_set_lenient_chunked_length(&d->p, 1);
+	llhttp_set_lenient_transfer_encoding(&d->p, 1);
+	hdr_reset(d);
+	d->in_msg = false;
+	d->msg_done = false;
+	d->msg_bytes = 0;
+	d->last_byte = 0;
+	d->skip_upgrade = false;
+}
+
+static void conn_tunnel(struct http_conn *c)
+{
+	int i;
+	c->tunnel = true;
+	c->h->st.tunnels++;
+	for (i = 0; i < 2; i++) {
+		c->d[i].mode = M_DEAD;
+		free(c->d[i].hold);
+		c->d[i].hold = NULL;
+		c->d[i].hold_len = 0;
+	}
+}
+
+/* the answer to a CONNECT/Upgrade was no tunnel: parse the held bytes */
+static void hold_release(struct http_conn *c)
+{
+	struct hdir *d = req_d(c);
+	uint8_t *buf = d->hold;
+	size_t n = d->hold_len;
+	bool lost = d->hold_lost;
+
+	c->upgrade_slot = NULL;
+	if (d->mode != M_HOLD) {
+		d->skip_upgrade = true;
+		return;
+	}
+	d->hold = NULL;
+	d->hold_len = 0;
+	d->hold_lost = false;
+	llhttp_resume_after_upgrade(&d->p);
+	d->mode = M_PARSE;
+	if (n)
+		dir_input(c, d, buf, n, d->hold_ts);
+	free(buf);
+	if (lost && d->mode == M_PARSE) {
+		d->mode = M_SCAN;
+		d->line_start = false;
+		c->h->st.resyncs++;
+	}
+}
+
+/* emit()'s way out of a hold: no verdict, so resync the client side */
+static void dir_drop_hold(struct http_conn *c, struct hdir *d)
+{
+	if (d->mode != M_HOLD)
+		return;
+	free(d->hold);
+	d->hold = NULL;
+	d->hold_len = 0;
+	d->hold_lost = false;
+	parser_restart(d);
+	d->mode = M_SCAN;
+	d->line_start = true;
+	c->h->st.resyncs++;
+}
+
+static void req_msg_done(struct http_conn *c, struct hdir *d)
+{
+	struct slot *s = c->req_cur;
+
+	d->in_msg = false;
+	d->in_body = false;
+	if (s) {
+		s->tx.req_bytes += d->msg_bytes;
+		s->req_done = true;
+		c->req_cur = NULL;
+		if (d->p.upgrade) {
+			if (s->resp_final)
+				d->skip_upgrade = true;
+			else
+				c->upgrade_slot = s;
+		}
+		try_emit(c);
+	} else if (d->p.upgrade) {
+		d->skip_upgrade = true;    /* request not kept: cannot wait for it */
+	}
+	d->msg_bytes = 0;
+}
+
+static void resp_msg_done(struct http_conn *c, struct hdir *d)
+{
+	struct slot *s = c->resp_tgt;
+	int st = d->p.status_code;
+	bool tunnel;
+
+	d->in_msg = false;
+	d->in_body = false;
+	if (!s) {
+		d->msg_bytes = 0;
+		return;
+	}
+	s->tx.resp_bytes += d->msg_bytes;
+	d->msg_bytes = 0;
+	if (st >= 100 && st < 200 && st != 101) {
+		rf_reset(&c->rf);           /* interim: the final answer follows */
+		s->tx.status = -1;
+		s->tx.resp_protocol[0] = 0;
+		return;
+	}
+	s->tx.resp_end_ts_us = d->ts;
+	s->resp_final = true;
+	c->h->st.responses++;
+	tunnel = st == 101 ||
+		 (!strcmp(s->tx.method, "CONNECT") && st >= 200 && st < 300);
+	if (tunnel)
+		conn_tunnel(c);
+	else if (s == c->upgrade_slot)
+		hold_release(c);
+	if (s == &c->scratch)
+		emit(c, s);
+	else
+		try_emit(c);
+}
+
+static void conn_decide(struct http_conn *c, struct hdir *d, int kind);
+
+/*
+ * The direction lost its place (gap or parse error): close what it was
+ * reading and look for the next message start.  at_boundary: the bytes
+ * were lost between two messages (a lost request/response start).
+ */
+static void dir_resync(struct http_conn *c, struct hdir *d, unsigned anom,
+		       bool lost_bytes, bool at_boundary)
+{
+	val_close(d);              /* before anything it points into is emitted */
+	if (d->role == K_REQ) {
+		struct slot *s = c->req_cur;
+		if (s) {
+			s->tx.anomalies |= anom;
+			s->tx.req_bytes += d->msg_bytes;
+			s->req_done = true;
+			c->req_cur = NULL;
+		} else if (at_boundary && lost_bytes) {
+			/* lost between requests: most likely a whole request */
+			uint64_t save = d->ts;
+			d->ts = d->last_ts ? d->last_ts : c->fi.first_ts_us;
+			req_begin(c, d, anom);
+			if (c->req_cur) {
+				c->req_cur->req_done = true;
+				c->req_cur = NULL;
+			}
+			d->ts = save;
+		}
+		try_emit(c);
+	} else {
+		struct slot *s = c->resp_tgt;
+		if (s && !s->resp_final) {
+			s->tx.resp_bytes += d->msg_bytes;
+			s->tx.anomalies |= anom;
+			c->resp_damaged = true;
+		} else if (lost_bytes && !s && c->q_len) {
+			/* the head's response started in the hole */
+			q_at(c, 0)->tx.anomalies |= anom;
+			c->resp_tgt = q_at(c, 0);
+			rf_reset(&c->rf);
+			c->resp_damaged = true;
+		}
+		if (lost_bytes)
+			c->resp_resync = true;
+	}
+	c->h->st.resyncs++;
+	parser_restart(d);
+	d->mode = M_SCAN;
+	/* after a hole the next segment often starts a message; after a
+	   parse error we are inside a line */
+	d->line_start = lost_bytes;
+	d->pend_len = 0;
+}
+
+/* a gap inside a body of known extent: skip it and keep the framing */
+static bool dir_absorb_gap(struct http_conn *c, struct hdir *d, uint64_t n,
+			   uint64_t ts)
+{
+	static const uint8_t zero[1];
+	struct slot *s = d->role == K_REQ ? c->req_cur : c->resp_tgt;
+	uint64_t *body;
+
+	if (!d->in_msg || !d->in_body || n == 0)
+		return false;
+	if (d->role == K_RESP && llhttp_message_needs_eof(&d->p)) {
+		if (s)
+			s->tx.resp_body_bytes += n;
+		d->msg_bytes += n;
+		*tx_anom(c, d) |= HTTP_ANOM_GAP;
+		return true;
+	}
+	if ((d->p.flags & F_CHUNKED) ? !d->in_chunk : !(d->p.flags & F_CONTENT_LENGTH))
+		return false;
+	if (d->p.content_length < n)
+		return false;
+	*tx_anom(c, d) |= HTTP_ANOM_GAP;
+	/* llhttp counts down content_length: take n-1 off, feed one stand-in */
+	d->p.content_length -= n - 1;
+	d->msg_bytes += n - 1;
+	body = s ? (d->role == K_REQ ? &s->tx.req_body_bytes : &s->tx.resp_body_bytes) : NULL;
+	if (body)
+		*body += n - 1;
+	dir_input(c, d, zero, 1, ts);
+	return true;
+}
+
+/* feed llhttp; returns bytes consumed (stops after each message) */
+static size_t dir_parse(struct http_conn *c, struct hdir *d, const uint8_t *p,
+			size_t n, uint64_t ts)
+{
+	llhttp_errno_t err;
+	size_t used;
+	enum dmode mode_before = d->mode;
+
+	d->buf = p;
+	d->buf_len = n;
+	d->ts = ts;
+	err = llhttp_execute(&d->p, (const char *)p, n);
+	switch (err) {
+	case HPE_OK:
+		used = n;
+		d->msg_bytes += n;
+		break;
+	case HPE_PAUSED:
+		used = buf_off(d, llhttp_get_error_pos(&d->p));
+		d->msg_bytes += used;
+		llhttp_resume(&d->p);
+		if (d->msg_done) {
+			d->msg_done = false;
+			if (d->role == K_REQ)
+				req_msg_done(c, d);
+			else
+				resp_msg_done(c, d);
+		}
+		break;
+	case HPE_PAUSED_UPGRADE:
+		used = buf_off(d, llhttp_get_error_pos(&d->p));
+		d->msg_bytes += used;
+		if (d->role == K_RESP || d->skip_upgrade) {
+			/* not a tunnel after all (those stop in resp_msg_done) */
+			d->skip_upgrade = false;
+			llhttp_resume_after_upgrade(&d->p);
+		} else {
+			d->mode = M_HOLD;
+		}
+		break;
+	default:
+		used = buf_off(d, llhttp_get_error_pos(&d->p));
+		c->h->st.parse_errors++;
+		if (d->role == K_REQ && c->req_cur)
+			c->req_cur->tx.anomalies |= HTTP_ANOM_PARSE_ERROR;
+		dir_resync(c, d, HTTP_ANOM_PARSE_ERROR, false, false);
+		break;
+	}
+	if (used > n)
+		used = n;
+	if (used) {
+		struct rd r = rd_init(p, n);
+		rd_seek(&r, used - 1);
+		d->last_byte = rd_u8(&r);
+	}
+	d->buf = NULL;
+	d->buf_len = 0;
+	if (used == 0 && d->mode == mode_before && err != HPE_PAUSED &&
+	    err != HPE_PAUSED_UPGRADE)
+		used = n;          /* never spin on a parser that will not move */
+	return used;
+}
+
+/* the first bytes of a connection were not HTTP, or this side went wrong */
+static void detect_fail(struct http_conn *c, struct hdir *d)
+{
+	int i;
+
+	if (c->state == CS_UNDECIDED) {
+		c->state = CS_NOT_HTTP;
+		c->h->st.conns_not_http++;
+		for (i = 0; i < 2; i++)
+			c->d[i].mode = M_DEAD;
+		return;
+	}
+	/* HTTP connection, this side does not start with its kind of message */
+	c->h->st.parse_errors++;
+	if (d->role == K_RESP) {
+		if (!c->resp_tgt && c->q_len) {
+			c->resp_tgt = q_at(c, 0);
+			rf_reset(&c->rf);
+		}
+		if (c->resp_tgt && !c->resp_tgt->resp_final) {
+			c->resp_tgt->tx.anomalies |= HTTP_ANOM_PARSE_ERROR;
+			c->resp_damaged = true;
+		}
+	}
+	c->h->st.resyncs++;
+	d->mode = M_SCAN;
+	d->line_start = false;
+	d->pend_len = 0;
+}
+
+/* a message start was found at the current position: parse from here */
+static void start_parse(struct http_conn *c, struct hdir *d, int kind)
+{
+	uint8_t tmp[DETECT_MAX];
+	size_t n = d->pend_len;
+
+	if (c->state == CS_UNDECIDED)
+		conn_decide(c, d, kind);
+	parser_restart(d);
+	d->mode = M_PARSE;
+	if (n) {
+		memcpy(tmp, d->pend, n);
+		d->pend_len = 0;
+		dir_parse(c, d, tmp, n, d->pend_ts);
+	}
+}
+
+static void conn_decide(struct http_conn *c, struct hdir *d, int kind)
+{
+	int self = d == &c->d[0] ? 0 : 1;
+	struct hdir *o;
+
+	c->state = CS_HTTP;
+	c->h->st.conns_http++;
+	c->req_dir = kind == K_REQ ? self : !self;
+	c->d[c->req_dir].role = K_REQ;
+	c->d[!c->req_dir].role = K_RESP;
+	o = &c->d[!self];
+	if (o->mode == M_DEAD) {       /* gave up scanning before: try again */
+		o->mode = M_SCAN;
+		o->line_start = false;
+	}
+	parser_restart(o);
+}
+
+static void scan_budget(struct http_conn *c, struct hdir *d, size_t n)
+{
+	if (c->state != CS_UNDECIDED || d->mode != M_SCAN)
+		return;
+	if (d->scan_left > n) {
+		d->scan_left -= n;
+		return;
+	}
+	d->scan_left = 0;
+	d->mode = M_DEAD;
+	if (c->d[0].mode == M_DEAD && c->d[1].mode == M_DEAD) {
+		c->state = CS_NOT_HTTP;
+		c->h->st.conns_not_http++;
+	}
+}
+
+/* next line start at or after pos (past a '\n'), or n when none */
+static size_t next_line(const uint8_t *p, size_t n, size_t pos)
+{
+	struct rd r = rd_init(p, n);
+	const uint8_t *base, *nl;
+
+	rd_seek(&r, pos);
+	base = rd_ptr(&r);
+	if (!base || !rd_left(&r))
+		return n;
+	nl = memchr(base, '\n', rd_left(&r));
+	return nl ? pos + (size_t)(nl - base) + 1 : n;
+}
+
+/*
+ * Look for a message start; returns bytes consumed.  M_DETECT looks only
+ * at the very first byte of the direction, M_SCAN at every line start.
+ */
+static size_t dir_scan(struct http_conn *c, struct hdir *d, const uint8_t *p,
+		       size_t n, uint64_t ts)
+{
+	int kinds = d->role ? d->role : K_ANY, kind = 0, m;
+	size_t pos = 0;
+	struct rd r = rd_init(p, n);
+
+	if (d->pend_len) {
+		uint8_t tmp[2 * DETECT_MAX];
+		size_t take = n < DETECT_MAX ? n : DETECT_MAX;
+		memcpy(tmp, d->pend, d->pend_len);
+		memcpy(tmp + d->pend_len, p, take);
+		m = classify(tmp, d->pend_len + take, kinds, &kind);
+		if (m == MATCH_YES) {
+			start_parse(c, d, kind);
+			return 0;
+		}
+		if (m == MATCH_NEED && d->pend_len + n < DETECT_MAX) {
+			memcpy(d->pend + d->pend_len, p, n);
+			d->pend_len += n;
+			return n;
+		}
+		d->pend_len = 0;
+		if (d->mode == M_DETECT) {
+			detect_fail(c, d);
+			return 0;
+		}
+		d->line_start = false;
+	}
+	if (d->mode == M_DETECT && !d->line_start) {
+		detect_fail(c, d);
+		return 0;
+	}
+	if (!d->line_start)
+		pos = next_line(p, n, 0);
+	while (pos < n) {
+		struct rd v = rd_init(p, n);
+		rd_seek(&v, pos);
+		m = classify(rd_ptr(&v), rd_left(&v), kinds, &kind);
+		if (m == MATCH_YES) {
+			scan_budget(c, d, pos);
+			if (d->mode == M_DEAD)
+				return n;
+			start_parse(c, d, kind);
+			return pos;
+		}
+		if (m == MATCH_NEED && n - pos < DETECT_MAX) {
+			d->pend_len = n - pos;
+			memcpy(d->pend, rd_ptr(&v), d->pend_len);
+			d->pend_ts = ts;
+			scan_budget(c, d, n);
+			return n;
+		}
+		if (d->mode == M_DETECT) {
+			detect_fail(c, d);
+			return 0;
+		}
+		pos = next_line(p, n, pos);
+	}
+	rd_seek(&r, n - 1);
+	d->line_start = rd_u8(&r) == '\n';
+	scan_budget(c, d, n);
+	return n;
+}
+
+static void hold_add(struct hdir *d, const uint8_t *p, size_t n, uint64_t ts)
+{
+	size_t room;
+
+	if (!d->hold_len)
+		d->hold_ts = ts;
+	if (!d->hold && !d->hold_lost) {
+		d->hold = malloc(HOLD_MAX);
+		if (!d->hold)
+			d->hold_lost = true;
+	}
+	room = d->hold ? HOLD_MAX - d->hold_len : 0;
+	if (n > room) {
+		d->hold_lost = true;
+		n = room;
+	}
+	if (n) {
+		memcpy(d->hold + d->hold_len, p, n);
+		d->hold_len += n;
+	}
+}
+
+static void dir_input(struct http_conn *c, struct hdir *d, const uint8_t *data,
+		      size_t len, uint64_t ts)
+{
+	struct rd r = rd_init(data, len);
+
+	while (rd_left(&r)) {
+		const uint8_t *p = rd_ptr(&r);
+		size_t n = rd_left(&r), used;
+		enum dmode before = d->mode;
+
+		switch (d->mode) {
+		case M_DEAD:
+			return;
+		case M_HOLD:
+			hold_add(d, p, n, ts);
+			used = n;
+			break;
+		case M_PARSE:
+			used = dir_parse(c, d, p, n, ts);
+			break;
+		default:
+			used = dir_scan(c, d, p, n, ts);
+			break;
+		}
+		if (used == 0 && d->mode == before && before != M_PARSE)
+			used = n;      /* defensive: every round must move */
+		rd_skip(&r, used);
+	}
+}
+
+/* ---- public API ------------------------------------------------------- */
+
+struct http_ctx *http_ctx_new(const struct http_callbacks *cb)
+{
+	struct http_ctx *h = calloc(1, sizeof(*h));
+	if (h && cb)
+		h->cb = *cb;
+	return h;
+}
+
+void http_ctx_free(struct http_ctx *h)
+{
+	free(h);
+}
+
+const struct http_stats *http_get_stats(const struct http_ctx *h)
+{
+	return &h->st;
+}
+
+struct http_conn *http_conn_new(struct http_ctx *h, const struct flow_info *fi,
+				void *conn_user)
+{
+	struct http_conn *c = calloc(1, sizeof(*c));
+	int i;
+
+	if (!c)
+		return NULL;
+	c->h = h;
+	c->user = conn_user;
+	if (fi)
+		c->fi = *fi;
+	c->scratch.tx.status = -1;
+	for (i = 0; i < 2; i++) {
+		struct hdir *d = &c->d[i];
+		d->c = c;
+		d->line_start = true;
+		if (c->fi.syn_seen) {
+			d->mode = M_DETECT;
+		} else {
+			d->mode = M_SCAN;
+			d->scan_left = MIDSTREAM_SCAN;
+		}
+	}
+	h->st.conns++;
+	return c;
+}
+
+void http_conn_data(struct http_conn *c, enum cap_dir dir,
+		    const uint8_t *data, size_t len, uint64_t ts_us)
+{
+	struct hdir *d;
+
+	if (!c || !data || !len || c->state == CS_NOT_HTTP || c->tunnel)
+		return;
+	d = &c->d[dir == DIR_B_TO_A];
+	dir_input(c, d, data, len, ts_us);
+	d->last_ts = ts_us;
+}
+
+void http_conn_gap(struct http_conn *c, enum cap_dir dir, uint64_t gap_bytes,
+		   uint64_t ts_us)
+{
+	struct hdir *d;
+
+	if (!c || !gap_bytes || c->state == CS_NOT_HTTP || c->tunnel)
+		return;
+	d = &c->d[dir == DIR_B_TO_A];
+	switch (d->mode) {
+	case M_DEAD:
+		return;
+	case M_DETECT:
+	case M_SCAN:
+		if (c->state == CS_HTTP) {
+			dir_resync(c, d, HTTP_ANOM_GAP, true, d->mode == M_DETECT);
+			return;
+		}
+		if (d->mode == M_DETECT)   /* the start is gone: scan like mid-stream */
+			d->scan_left = MIDSTREAM_SCAN;
+		d->mode = M_SCAN;
+		d->pend_len = 0;
+		d->line_start = true;
+		return;
+	case M_HOLD:
+		d->hold_lost = true;
+		return;
+	case M_PARSE:
+		break;
+	}
+	if (dir_absorb_gap(c, d, gap_bytes, ts_us))
+		return;
+	dir_resync(c, d, HTTP_ANOM_GAP, true, !d->in_msg);
+}
+
+void http_conn_close(struct http_conn *c, uint64_t ts_us)
+{
+	int i;
+
+	if (!c)
+		return;
+	if (c->state == CS_HTTP && !c->tunnel) {
+		/* a body that runs to the close ends now */
+		struct hdir *d = resp_d(c);
+		if (d->mode == M_PARSE && d->in_msg) {
+			d->ts = ts_us;
+			llhttp_finish(&d->p);
+			if (d->msg_done) {
+				d->msg_done = false;
+				resp_msg_done(c, d);
+			}
+		}
+	}
+	if (c->state == CS_HTTP) {
+		if (c->resp_tgt) {
+			c->resp_tgt->req_done = true;
+			c->resp_tgt->resp_final = true;
+			emit(c, c->resp_tgt);
+		}
+		while (c->q_len) {
+			struct slot *s = q_at(c, 0);
+			if (c->resp_resync)
+				s->tx.anomalies |= HTTP_ANOM_GAP;
+			s->req_done = true;
+			s->resp_final = true;
+			emit(c, s);
+		}
+		while (c->overflow) {
+			c->overflow--;
+			c->scratch.tx.anomalies |= HTTP_ANOM_PIPELINE_CAP;
+			emit(c, &c->scratch);
+		}
+	} else if (c->state == CS_UNDECIDED) {
+		c->h->st.conns_not_http++;
+	}
+	for (i = 0; i < 2; i++)
+		free(c->d[i].hold);
+	if (c->spare) {
+		arena_free(&c->spare->ar);
+		free(c->spare);
+	}
+	arena_free(&c->scratch.ar);
+	arena_free(&c->rf.ar);
+	free(c);
+}
