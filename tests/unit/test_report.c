@@ -1317,6 +1317,89 @@ static void test_counts(void **state)
 	fclose(ro);
 }
 
+/* random records through every format: no control byte but the line
+   ends, json lines all parse, and nothing is counted lost */
+static uint32_t rnd_state = 777;
+static uint32_t rnd(void)
+{
+	rnd_state = rnd_state * 1103515245u + 12345u;
+	return rnd_state >> 8;
+}
+
+static char *rnd_str(char *buf, size_t cap)
+{
+	if (rnd() % 5 == 0)
+		return NULL;
+	size_t n = rnd() % (cap - 1);
+	for (size_t i = 0; i < n; i++) {
+		char c = (char)(rnd() & 0xff);
+		buf[i] = c ? c : 'z';
+	}
+	buf[n] = 0;
+	return buf;
+}
+
+static void test_random_records(void **state)
+{
+	(void)state;
+	static const int statuses[] = { -1, 100, 200, 204, 301, 401, 404, 407, 500 };
+	char b[10][48];
+
+	for (int i = 0; report_formats[i]; i++) {
+		struct out o;
+		out_open(&o, report_formats[i], NULL);
+		for (int n = 0; n < 400; n++) {
+			struct fake f;
+			struct as_auth a;
+			fake_case(&f, (enum kase)(rnd() % C_COUNT));
+			hstr(&f.tx.url, rnd_str(b[0], sizeof(b[0])));
+			hstr(&f.tx.host, rnd_str(b[1], sizeof(b[1])));
+			hstr(&f.tx.user_agent, rnd_str(b[2], sizeof(b[2])));
+			hstr(&f.tx.referer, rnd_str(b[3], sizeof(b[3])));
+			const char *m = rnd_str(b[4], sizeof(f.tx.method));
+			strcpy(f.tx.method, m ? m : "");
+			f.tx.status = statuses[rnd() % 9];
+			f.r.user = rnd_str(b[5], sizeof(b[5]));
+			f.r.domain = rnd_str(b[6], sizeof(b[6]));
+			f.r.workstation = rnd_str(b[7], sizeof(b[7]));
+			f.r.credentials = rnd() & 1;
+			f.r.inherited = rnd() & 1;
+			f.r.mech = (rnd() & 1) ? "Kerberos" : f.r.mech;
+			report_http(o.w, &f.r);
+			fake_auth_case(&a, (enum akase)(rnd() % A_COUNT));
+			a.user = rnd_str(b[8], sizeof(b[8]));
+			a.domain = rnd_str(b[9], sizeof(b[9]));
+			a.workstation = f.r.workstation;
+			report_auth(o.w, &a);
+		}
+		uint64_t lines_counted = report_get_counts(o.w)->lines;
+		assert_int_equal(report_get_counts(o.w)->failed, 0);
+		char *got = out_close(&o);
+		uint64_t records = 0;
+		for (char *p = got; *p;) {
+			char *e = strchr(p, '\n');
+			assert_non_null(e);
+			for (char *q = p; q < e; q++)
+				if ((unsigned char)*q < 0x20)
+					fail_msg("%s: control byte 0x%02x in a line",
+						 report_formats[i], (unsigned char)*q);
+			if (!strcmp(report_formats[i], "json") ||
+			    !strcmp(report_formats[i], "samba-json")) {
+				*e = 0;
+				json_decref(parse_line(p));
+			}
+			if (*p != '#')
+				records++;
+			p = e + 1;
+		}
+		/* the header block is one counted write of several lines */
+		bool hdr = !strcmp(report_formats[i], "w3c") ||
+			   !strcmp(report_formats[i], "proxysg");
+		assert_int_equal(records + (hdr ? 1 : 0), lines_counted);
+		free(got);
+	}
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -1340,6 +1423,7 @@ int main(void)
 		cmocka_unit_test(test_digest_realm_not_domain),
 		cmocka_unit_test(test_combined_debian),
 		cmocka_unit_test(test_counts),
+		cmocka_unit_test(test_random_records),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
