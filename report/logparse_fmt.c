@@ -485,6 +485,7 @@ static bool match_from(struct mctx *m, int i, size_t pos)
 /* ---- turning spans into fields ---- */
 
 struct tacc {
+	int64_t tz_us;            /* from a zone-only directive */
 	int64_t base_us;
 	bool has_base;
 	int64_t frac_us;
@@ -495,6 +496,23 @@ struct tacc {
 static bool span_uint(const char *s, struct span sp, uint64_t *v)
 {
 	return lp_parse_uint(s + sp.off, sp.len, v);
+}
+
+/* a time format that holds nothing but a zone */
+static bool tz_only(const char *f)
+{
+	bool any = false;
+	for (; *f; f++) {
+		if (*f != '%')
+			continue;
+		f++;
+		if (*f != 'z' && *f != 'Z')
+			return false;
+		any = true;
+		if (!*f)
+			break;
+	}
+	return any;
 }
 
 static void apply_time(const struct fmt_item *it, const char *s, struct span sp,
@@ -513,6 +531,12 @@ static void apply_time(const struct fmt_item *it, const char *s, struct span sp,
 		}
 		break;
 	case F_TIME_FMT:
+		if (tz_only(it->text)) {
+			/* "%{%z}t" after a zone-less time: the offset alone */
+			if (log_strptime(s + sp.off, sp.len, it->text, &tv, &fl, NULL) > 0)
+				t->tz_us = tv;
+			break;
+		}
 		if (log_strptime(s + sp.off, sp.len, it->text, &tv, &fl, NULL) > 0) {
 			t->base_us = tv;
 			t->has_base = true;
@@ -712,7 +736,7 @@ bool lp_fmt_parse(struct logparse *lp, const struct fmt *f, const char *s,
 	if (f->squid)
 		e->flags |= LE_PROXY;
 	if (t.has_base) {
-		e->time_us = t.base_us + t.frac_us;
+		e->time_us = t.base_us + t.frac_us + t.tz_us;
 		e->res_us = t.res_us;
 		e->flags |= (uint16_t)t.flags;
 	} else {

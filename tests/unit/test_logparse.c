@@ -290,6 +290,13 @@ static void apache_directives_time(void **st)
 	must_entry("[01/May/2024 10:00:00.123] bob", 1);
 	assert_int_equal(e.time_us, 1714557600123000LL);
 	assert_int_equal(e.res_us, 1000);
+	/* the rig's Apache format: zone in its own directive */
+	mk("apache:%u %a %{remote}p %A:%{local}p [%{%d/%b/%Y:%H:%M:%S}t.%{usec_frac}t %{%z}t] \"%r\" %>s %b \"%{User-Agent}i\" %k");
+	must_entry("AUTHSCOPE\\\\alice 127.0.0.1 40000 127.0.0.1:8080 [01/May/2024:12:00:00.000042 +0200] \"GET /ntlm/ HTTP/1.1\" 200 45 \"python\" 0", 1);
+	assert_int_equal(e.time_us, 1714557600000042LL);
+	assert_str(e.user, "AUTHSCOPE\\alice");
+	assert_int_equal(e.cli_port, 40000);
+	assert_int_equal(e.srv_port, 8080);
 	mk("apache:%{sec}t %{usec_frac}t %D %u");
 	must_entry("1714557600 000042 1500 bob", 1);
 	assert_int_equal(e.time_us, 1714557600000042LL);
