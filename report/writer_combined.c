@@ -24,7 +24,14 @@ static void apache_esc(struct jsonw *o, const char *s, size_t n)
 	for (size_t i = 0; i < n; i++) {
 		unsigned char c = (unsigned char)s[i];
 		if (c >= 0x20 && c < 0x7f && c != '"' && c != '\\') {
-			jsonw_ch(o, (char)c);
+			/* copy the whole run of plain bytes at once */
+			size_t run = i + 1;
+			while (run < n && (unsigned char)s[run] >= 0x20 &&
+			       (unsigned char)s[run] < 0x7f && s[run] != '"' &&
+			       s[run] != '\\')
+				run++;
+			jsonw_raw(o, s + i, run - i);
+			i = run - 1;
 			continue;
 		}
 		char *d;

@@ -50,7 +50,12 @@ static void gate_esc(struct jsonw *o, const char *s, size_t n)
 				d[2] = hex[c & 15];
 			}
 		} else {
-			jsonw_ch(o, (char)c);
+			size_t run = i + 1;
+			while (run < n && (unsigned char)s[run] >= 0x20 &&
+			       (unsigned char)s[run] < 0x7f && s[run] != '\'')
+				run++;
+			jsonw_raw(o, s + i, run - i);
+			i = run - 1;
 		}
 	}
 }
