@@ -780,10 +780,17 @@ static void send_bytes(struct gen *g, struct flow *f, int dir, const uint8_t *da
 		struct range s = g->segs[g->order[j]];
 		uint8_t fl = TH_ACK | (s.off + s.len == end ? TH_PSH : 0);
 		tcp_data(g, f, dir, s.off, s.len, fl);
-		if (rng_pct(r, 2)) {
+		if (rng_pct(r, 3)) {
+			/* retransmit: the same segment, both with its predecessor, or
+			 * an overlap of their halves (same bytes, new boundaries) */
 			struct range prev = j ? g->segs[g->order[j - 1]] : s;
-			if (j && prev.off + prev.len == s.off && prev.len + s.len <= mss)
+			bool joint = j && prev.off + prev.len == s.off && prev.len + s.len <= mss;
+			uint32_t how = rng_below(r, 3);
+			if (joint && how == 1)
 				tcp_data(g, f, dir, prev.off, prev.len + s.len, fl);
+			else if (joint && how == 2 && prev.len > 1 && s.len > 1)
+				tcp_data(g, f, dir, prev.off + prev.len / 2,
+					 prev.len - prev.len / 2 + s.len / 2, TH_ACK);
 			else
 				tcp_data(g, f, dir, s.off, s.len, fl);
 		}
@@ -1423,7 +1430,8 @@ static void flow_ntlm(struct gen *g, struct flow *f, enum wrap w, bool proxy, bo
 	const char *body_hdr = strcmp(method, "GET") && !connect ? "Content-Length: 0\r\n" : "";
 	struct buf req = { 0 }, resp = { 0 }, tok = { 0 }, wrapped = { 0 }, val = { 0 }, hdrs = { 0 };
 	size_t rh, sh;
-	static const struct authrow none = { 0 };
+	/* no credentials; proxy because the answer is a 407 (README rule 1) */
+	const struct authrow anon = { .proxy = proxy };
 	tcp_open(g, f);
 
 	if (rng_pct(r, 85)) {
@@ -1440,7 +1448,7 @@ static void flow_ntlm(struct gen *g, struct flow *f, enum wrap w, bool proxy, bo
 		rh = http_req(g, &req, &c, method, url, NULL, NULL, body_hdr);
 		http_resp(g, &resp, &sh, code, (const char *)hdrs.p, B_CL, rng_range(r, 0, 1300), false);
 		exchange(g, f, &req, rh, &resp, sh);
-		truth_row(g, f, method, url, code, &none);
+		truth_row(g, f, method, url, code, &anon);
 	}
 
 	bool ok = false;
@@ -1557,7 +1565,7 @@ static void flow_basic(struct gen *g, struct flow *f, bool proxy)
 {
 	struct rng *r = &g->r;
 	struct conn c;
-	static const struct authrow none = { 0 };
+	const struct authrow anon = { .proxy = proxy };    /* README rule 1 */
 	static const char *const BASIC_USERS[] = { "alice", "bob", "webadmin", "José", "Jürgen", "svc.report" };
 	conn_init(g, &c, proxy);
 	const char *h_req = proxy ? "Proxy-Authorization" : "Authorization";
@@ -1574,7 +1582,7 @@ static void flow_basic(struct gen *g, struct flow *f, bool proxy)
 		rh = http_req(g, &req, &c, "GET", url, NULL, NULL, NULL);
 		http_resp(g, &resp, &sh, code, extra, B_CL, rng_range(r, 0, 500), false);
 		exchange(g, f, &req, rh, &resp, sh);
-		truth_row(g, f, "GET", url, code, &none);
+		truth_row(g, f, "GET", url, code, &anon);
 	}
 	bool ok = false;
 	const char *user = NULL;

@@ -18,6 +18,7 @@ trap 'rm -rf "$tmp"' EXIT
 for seed in ${CORPUS_SEEDS:-20240304 77}; do
 	echo "== seed $seed"
 	"$GEN" -n 300 -s "$seed" -o "$tmp/corpus.pcap" -t "$tmp/truth.tsv"
+	rm -f "$tmp/out.jsonl"   # authscope -o appends to an existing file
 	rc=0
 	"$AUTHSCOPE" -r "$tmp/corpus.pcap" -o "$tmp/out.jsonl" 2>"$tmp/err" || rc=$?
 	if [ "$rc" -ne 0 ]; then
