@@ -22,7 +22,13 @@ class Conn:
     """One TCP connection; responses are read with Content-Length framing."""
 
     def __init__(self, host, port):
-        self.sock = socket.create_connection((host, port), timeout=10)
+        self.addr = (host, port)
+        self.sock = socket.create_connection(self.addr, timeout=10)
+        self.rfile = self.sock.makefile("rb")
+
+    def reconnect(self):
+        self.close()
+        self.sock = socket.create_connection(self.addr, timeout=10)
         self.rfile = self.sock.makefile("rb")
 
     def send(self, data):
@@ -122,6 +128,35 @@ def der_walk_octet(buf):
     raise ValueError("no octet string in SPNEGO token")
 
 
+def handshake(a, c, user, password, seen, target, path, hosthdr, scheme,
+              hname, proxy, body):
+    """Type 1, then Type 3 (on c, or on c reconnected with --type3-new-conn);
+    appends the statuses to seen; False when the Type 1 got no challenge."""
+    ctx = NtlmContext(user, password, a.domain or None, a.workstation,
+                      ntlm_compatibility=a.compat)
+    t1 = ctx.step()
+    tok = spnego_init(t1) if a.spnego else t1
+    c.send(request(a.method, target(path), hosthdr, a.ua,
+                   "%s %s" % (scheme, base64.b64encode(tok).decode()), hname, body))
+    st, hd = c.read_response()
+    seen.append(st)
+    try:
+        t2 = challenge(hd, scheme, proxy)
+    except ValueError:
+        return False        # refused without a challenge: the scenario says
+
+    if a.spnego:
+        t2 = der_walk_octet(t2)
+    t3 = ctx.step(t2)
+    tok = spnego_resp(t3) if a.spnego else t3
+    if a.type3_new_conn:
+        c.reconnect()
+    c.send(request(a.method, target(path), hosthdr, a.ua,
+                   "%s %s" % (scheme, base64.b64encode(tok).decode()), hname, body))
+    seen.append(c.read_response()[0])
+    return True
+
+
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--url", required=True)
@@ -147,6 +182,14 @@ def main():
     ap.add_argument("--method", default="GET",
                     help="method of the handshake requests (POST/PUT send --body)")
     ap.add_argument("--body", default="", help="request body for POST/PUT")
+    ap.add_argument("--compat", type=int, default=3,
+                    help="LM compatibility level: 0 LM+NTLMv1, 1-2 NTLMv1 "
+                    "(with extended session security), 3 NTLMv2")
+    ap.add_argument("--reauth", default="",
+                    help="user:password: after everything else, a second "
+                    "NTLM handshake (Type 1, Type 3) on the same connection")
+    ap.add_argument("--more-after", default="",
+                    help="like --more, after the --reauth handshake")
     ap.add_argument("--expect", default="", help="comma list of statuses")
     a = ap.parse_args()
 
@@ -172,26 +215,9 @@ def main():
         c.send(request(a.method, target(path), hosthdr, a.ua, body=body))
         seen.append(c.read_response()[0])
 
-    ctx = NtlmContext(a.user, a.password, a.domain or None, a.workstation,
-                      ntlm_compatibility=3)
-    t1 = ctx.step()
-    tok = spnego_init(t1) if a.spnego else t1
-    c.send(request(a.method, target(path), hosthdr, a.ua,
-                   "%s %s" % (scheme, base64.b64encode(tok).decode()), hname, body))
-    st, hd = c.read_response()
-    seen.append(st)
-    t2 = challenge(hd, scheme, proxy)
-    if a.spnego:
-        t2 = der_walk_octet(t2)
-    t3 = ctx.step(t2)
-    tok = spnego_resp(t3) if a.spnego else t3
-    if a.type3_new_conn:
-        c.close()
-        c = Conn(chost, cport)
-    c.send(request(a.method, target(path), hosthdr, a.ua,
-                   "%s %s" % (scheme, base64.b64encode(tok).decode()), hname, body))
-    seen.append(c.read_response()[0])
-
+    if not handshake(a, c, a.user, a.password, seen, target, path, hosthdr,
+                     scheme, hname, proxy, body):
+        return finish(a, seen)
     for p in [x for x in a.more.split(",") if x]:
         c.send(request("GET", target(p), hosthdr, a.ua))
         seen.append(c.read_response()[0])
@@ -200,8 +226,19 @@ def main():
         c.send(b"".join(request("GET", target(p), hosthdr, a.ua) for p in pipe))
         for _ in pipe:
             seen.append(c.read_response()[0])
+    if a.reauth:
+        u2, _, p2 = a.reauth.partition(":")
+        if not handshake(a, c, u2, p2, seen, target, path, hosthdr, scheme,
+                         hname, proxy, body):
+            return finish(a, seen)
+        for p in [x for x in a.more_after.split(",") if x]:
+            c.send(request("GET", target(p), hosthdr, a.ua))
+            seen.append(c.read_response()[0])
     c.close()
+    return finish(a, seen)
 
+
+def finish(a, seen):
     want = [int(x) for x in a.expect.split(",") if x]
     print("statuses:", ",".join(map(str, seen)))
     if want and want != seen:

@@ -32,7 +32,7 @@ OUT=$(cd "$OUT" && pwd)
 ALL_SCENARIOS="ntlm-success kerberos kerberos-rc4 ntlm-keepalive ntlm-wrong-password
 basic-good basic-bad proxy-ntlm negotiate-ntlm ntlm-two-users
 ntlm-type3-other-connection ntlm-pipelined proxy-negotiate ntlm-curl-rejected
-digest-good digest-bad ntlm-post"
+digest-good digest-bad ntlm-post ntlmv1 ntlm-reauth"
 case " $* " in *" all "*) set -- ;; esac
 SCENARIOS=${*:-$ALL_SCENARIOS}
 
@@ -461,6 +461,33 @@ sc_ntlm_post() {      # the handshake on POSTs, each carrying a form body
 		--ua "$UA" --method POST --body "field=value&other=a+b" \
 		--expect 401,401,404 >"$W/client.out" 2>&1 ||
 		die "ntlm-post client: $(cat "$W/client.out")"
+	cap_stop
+}
+
+sc_ntlmv1() {         # NTLMv1 with extended session security (LM compat 1)
+	cap_start ntlmv1 $P_HTTP apache
+	expect 1 GET /ntlm/ 401 - - - none
+	expect 1 GET /ntlm/ 401 bob $NBDOM NTLM sent
+	expect 1 GET /ntlm/ 200 bob $NBDOM NTLM sent
+	$NTLMC --url "$BASE/ntlm/" --user bob --domain $NBDOM --password "$PW_BOB" \
+		--ua "$UA" --compat 1 --expect 401,401,200 >"$W/client.out" 2>&1 ||
+		die "ntlmv1 client: $(cat "$W/client.out")"
+	cap_stop
+}
+
+sc_ntlm_reauth() {    # alice authenticates, then bob sends a Type 1 on the
+	# same connection: mod_auth_gssapi (GssapiConnectionBound) answers 401
+	# without a challenge, so bob's handshake cannot go on
+	cap_start ntlm-reauth $P_HTTP apache
+	expect 1 GET /ntlm/ 401 - - - none
+	expect 1 GET /ntlm/ 401 alice $NBDOM NTLM sent
+	expect 1 GET /ntlm/ 200 alice $NBDOM NTLM sent
+	expect 1 GET /ntlm/page1.txt 200 alice $NBDOM NTLM inherited
+	expect 1 GET /ntlm/ 401 bob $NBDOM NTLM sent
+	$NTLMC --url "$BASE/ntlm/" --user alice --domain $NBDOM --password "$PW_ALICE" \
+		--ua "$UA" --more /ntlm/page1.txt --reauth "bob:$PW_BOB" \
+		--expect 401,401,200,200,401 >"$W/client.out" 2>&1 ||
+		die "ntlm-reauth client: $(cat "$W/client.out")"
 	cap_stop
 }
 
