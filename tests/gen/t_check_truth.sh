@@ -7,7 +7,7 @@
 set -eu
 BUILD=${BUILD:-build}
 GEN=$BUILD/gencorpus
-[ -x "$GEN" ] || make -s BUILD="$BUILD" SAN="$( [ "${AUTHSCOPE_SAN:-0}" = 1 ] && echo 1)" "$GEN"
+make -s --no-print-directory BUILD="$BUILD" SAN="$( [ "${AUTHSCOPE_SAN:-0}" = 1 ] && echo 1)" "$GEN"
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 "$GEN" -n 200 -s 99 -o "$tmp/c.pcap" -t "$tmp/truth.tsv"

@@ -10,7 +10,7 @@ set -eu
 BUILD=${BUILD:-build}
 AUTHSCOPE=${AUTHSCOPE:-./authscope}
 GEN=$BUILD/gencorpus
-[ -x "$GEN" ] || make -s BUILD="$BUILD" SAN="$( [ "${AUTHSCOPE_SAN:-0}" = 1 ] && echo 1)" "$GEN"
+make -s --no-print-directory BUILD="$BUILD" SAN="$( [ "${AUTHSCOPE_SAN:-0}" = 1 ] && echo 1)" "$GEN"
 [ -x "$AUTHSCOPE" ] || { echo "FAIL: $AUTHSCOPE not built"; exit 1; }
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT

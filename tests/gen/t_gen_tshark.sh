@@ -7,7 +7,7 @@
 set -eu
 BUILD=${BUILD:-build}
 GEN=$BUILD/gencorpus
-[ -x "$GEN" ] || make -s BUILD="$BUILD" SAN="$( [ "${AUTHSCOPE_SAN:-0}" = 1 ] && echo 1)" "$GEN"
+make -s --no-print-directory BUILD="$BUILD" SAN="$( [ "${AUTHSCOPE_SAN:-0}" = 1 ] && echo 1)" "$GEN"
 command -v tshark >/dev/null || { echo "tshark not installed (make deps)"; exit 1; }
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
