@@ -53,7 +53,7 @@ static void usage(FILE *f)
 "  -r FILE            read a pcap or pcapng file (repeat: merged in time order)\n"
 "  -i IFACE           capture live on IFACE (\"any\" for all)\n"
 "  -F FORMAT          output format (default json): json w3c proxysg squid\n"
-"                     combined samba-json samba-text kemp gate\n"
+"                     combined combined-debian samba-json samba-text kemp gate\n"
 "  -o FILE            write records to FILE (default standard output)\n"
 "  --fields LIST      w3c: the fields to write (comma separated)\n"
 "  --keytab FILE      service keytab: name the client inside Kerberos tickets\n"
@@ -249,10 +249,11 @@ int main(int argc, char **argv)
 		}
 		out.path = outpath;
 	}
+	ro.err = err;
+	ro.errlen = sizeof(err);
 	out.w = report_open(format, out.f, &ro);
 	if (!out.w) {
-		fprintf(stderr, "authscope: unknown output format '%s' (try: json w3c proxysg squid "
-				"combined samba-json samba-text kemp gate)\n", format);
+		fprintf(stderr, "authscope: -F %s: %s\n", format, err[0] ? err : "cannot open writer");
 		return 2;
 	}
 	po.progress = isatty(STDERR_FILENO) && po.nfiles > 0;
@@ -280,8 +281,12 @@ int main(int argc, char **argv)
 		free(line);
 		json_decref(st);
 	}
-	if (!quiet)
+	if (!quiet) {
+		const struct report_counts *rc_out = report_get_counts(out.w);
 		pipeline_print_stats(g_pipeline, stderr);
+		fprintf(stderr, "  output: %llu lines written, %llu lost\n",
+			(unsigned long long)rc_out->lines, (unsigned long long)rc_out->failed);
+	}
 	report_close(out.w);
 	if (out.path)
 		fclose(out.f);
