@@ -95,6 +95,11 @@ def cpu_model():
 
 def main():
     os.makedirs(DIR, exist_ok=True)
+    try:
+        load1 = os.getloadavg()[0]
+        load = "%.2f %.2f %.2f" % os.getloadavg()
+    except OSError:
+        load1, load = 0.0, "?"
     big = corpus(FLOWS)
     small = corpus(TSHARK_FLOWS)
     size = os.path.getsize(big)
@@ -139,11 +144,6 @@ def main():
 
     floor_mbs = rate(floor, size, packets)[0] if floor else None
     tshark_mbs = rate(tshark, small_size, small_packets)[0] if tshark else None
-    try:
-        load1 = os.getloadavg()[0]
-        load = "%.2f %.2f %.2f" % os.getloadavg()
-    except OSError:
-        load1, load = 0.0, "?"
     if load1 > (os.cpu_count() or 1) / 2:
         notes.append("The machine was busy (load %.2f): wall times include waiting for a CPU; "
                      "the CPU s column (user + sys) is the steadier figure." % load1)
