@@ -9,10 +9,15 @@ For every scenario (default: every DIR/*.expect):
   2. NAME.server.log has one line per expected request, with the user the
      server is known to log for it (rules in server_user() below, facts in
      pcaps/README.md);
-  3. with --authscope BIN: BIN -r NAME.pcap prints JSON records whose http
-     transactions (method, url, status) are exactly tshark's; if
+  3. with --authscope BIN: BIN -r NAME.pcap [--keytab DIR/authscope-test.keytab]
+     prints JSON records whose http transactions (method, url, status) are
+     exactly tshark's, grouped per connection the same way, and whose
+     auth.user is the client's identity on every request not refused; if
      NAME.authscope.json (a golden file) exists, BIN's output equals it
-     (timestamps and flow ids included: the capture is fixed).
+     (timestamps and flow ids included: the capture is fixed);
+  4. with --authscope BIN: BIN verify of NAME.pcap against NAME.server.log
+     (format from NAME.expect) and NAME.combined.log gives the verdicts
+     expected_verdicts() derives from NAME.expect, and the exit status.
 Prints one line per check, "N passed, N failed" last; exit 1 on any failure.
 """
 import argparse
@@ -222,8 +227,23 @@ def check_keytab(name, pcap, keytab, port, users):
 
 # ---- authscope
 
-def authscope_tx(binary, pcap):
-    p = subprocess.run([binary, "-r", pcap], stdout=subprocess.PIPE,
+def jget(o, key):
+    """A record's field by its DESIGN.md name: "http.method" either as a flat
+    key or nested ({"http": {"method": ...}}, EVE style)."""
+    if key in o:
+        return o[key]
+    for part in key.split("."):
+        if not isinstance(o, dict) or part not in o:
+            return None
+        o = o[part]
+    return o
+
+
+def authscope_tx(binary, pcap, keytab):
+    cmd = [binary, "-r", pcap]
+    if os.path.exists(keytab):
+        cmd += ["--keytab", keytab]
+    p = subprocess.run(cmd, stdout=subprocess.PIPE,
                        stderr=subprocess.PIPE, text=True, timeout=120)
     if p.returncode != 0:
         raise RuntimeError("%s -r %s exited %d: %s" % (binary, pcap, p.returncode,
@@ -235,8 +255,8 @@ def authscope_tx(binary, pcap):
         o = json.loads(line)
         if o.get("event_type") != "http":
             continue
-        rows.append((o.get("flow_id"), o.get("http.method"), o.get("http.url"),
-                     o.get("http.status"), o))
+        rows.append((o.get("flow_id"), jget(o, "http.method"), jget(o, "http.url"),
+                     jget(o, "http.status"), o))
     return rows, p.stdout
 
 
@@ -246,17 +266,63 @@ def bare(u):
     return u.split("\\")[-1].split("@")[0].lower()
 
 
-def note_users(name, rows, exp):
-    """Informational (not pass/fail yet; golden files will make it strict):
-    authscope's auth.user against the identity the client used, for the
-    answered requests that carried or inherited credentials."""
+def check_users(name, rows, exp):
+    """authscope's auth.user (bare: without DOMAIN\\ or @REALM) is the
+    identity the client used, for every answered request that carried or
+    inherited credentials and was not refused (401/407)."""
     want = sorted((r["method"], r["url"], r["status"], bare(r["user"])) for r in exp
                   if r["creds"] in ("sent", "inherited") and r["status"] not in (401, 407))
-    got = sorted((m, u, s, bare(o.get("auth.user"))) for _, m, u, s, o in rows
+    got = sorted((m, u, s, bare(jget(o, "auth.user"))) for _, m, u, s, o in rows
                  if s not in (None, 401, 407) and (m, u, s) in {w[:3] for w in want})
-    if got != want:
-        print("note %s: auth.user differs from the client's identity (informational)\n"
-              "     authscope: %s\n     expect:    %s" % (name, got, want))
+    ok(got == want, "%s: authscope auth.user = the client's identity on %d requests%s"
+       % (name, len(want), "" if got == want else
+          "\n     authscope: %s\n     expect:    %s" % (got, want)))
+
+
+def expected_verdicts(server, exp):
+    """What `authscope verify` must say about each line of the server's log:
+    a refused leg that logs no user is a challenge_leg; a line naming the
+    user the wire carries (or no auth at all) is a match; Squid's
+    ntlm_fake_auth names a mangled user, a real user_mismatch."""
+    c = collections.Counter()
+    for r in exp:
+        u = server_user(server, r)
+        if isinstance(u, SQUID_FAKE_NTLM_USER):
+            c["user_mismatch"] += 1
+        elif u == "-" and r["status"] in (401, 407):
+            c["challenge_leg"] += 1
+        else:
+            c["match"] += 1
+    return c
+
+
+def check_verify(name, binary, base, meta, exp, keytab):
+    """authscope verify of the capture against each log the server wrote."""
+    want = expected_verdicts(meta.get("server", "apache"), exp)
+    for log, fmt in ((base + ".server.log", meta.get("logformat")),
+                     (base + ".combined.log", meta.get("combined"))):
+        if not fmt or not os.path.exists(log):
+            continue
+        cmd = [binary, "verify", "-r", base + ".pcap", "--log", log,
+               "--log-format", fmt, "--json"]
+        if os.path.exists(keytab):
+            cmd += ["--keytab", keytab]
+        p = subprocess.run(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                           text=True, timeout=120)
+        got = collections.Counter()
+        for line in p.stdout.splitlines():
+            if line.startswith("{"):
+                v = json.loads(line).get("verdict")
+                if v:
+                    got[v] += 1
+        findings = sum(n for v, n in want.items() if v not in ("match", "challenge_leg"))
+        ok(got == want and p.returncode == (1 if findings else 0),
+           "%s: verify %s: verdicts %s, exit %d%s" % (
+               name, os.path.basename(log), dict(sorted(want.items())),
+               1 if findings else 0,
+               "" if got == want and p.returncode == (1 if findings else 0) else
+               "\n     got %s, exit %d: %s" % (dict(sorted(got.items())), p.returncode,
+                                              p.stderr.strip()[-300:])))
 
 
 def main():
@@ -295,7 +361,8 @@ def main():
             check_log(name, base + ".server.log", meta.get("server", "apache"), exp)
         if a.authscope:
             try:
-                rows, raw = authscope_tx(a.authscope, base + ".pcap")
+                rows, raw = authscope_tx(a.authscope, base + ".pcap",
+                                         os.path.join(a.dir, "authscope-test.keytab"))
             except (RuntimeError, ValueError, subprocess.TimeoutExpired) as e:
                 ok(False, "%s: authscope: %s" % (name, e))
                 continue
@@ -305,7 +372,12 @@ def main():
                % (name, "" if mine == theirs else "\n     authscope: %s\n     tshark:    %s" % (mine, theirs)))
             mine_c = per_conn([(f, m, u, s) for f, m, u, s, _ in rows])
             ok(mine_c == got, "%s: authscope groups them per connection as tshark does" % name)
-            note_users(name, rows, exp)
+            check_users(name, rows, exp)
+            try:
+                check_verify(name, a.authscope, base, meta, exp,
+                             os.path.join(a.dir, "authscope-test.keytab"))
+            except (ValueError, subprocess.TimeoutExpired) as e:
+                ok(False, "%s: authscope verify: %s" % (name, e))
             golden = base + ".authscope.json"
             if os.path.exists(golden):
                 ok(raw == open(golden, encoding="utf-8").read(),

@@ -13,6 +13,6 @@ pcaps: deps
 .PHONY: pcaps-golden
 pcaps-golden: all
 	@for p in pcaps/*.pcap; do \
-		./authscope -r $$p > $${p%.pcap}.authscope.json || exit 1; \
+		./authscope -r $$p --keytab pcaps/authscope-test.keytab > $${p%.pcap}.authscope.json || exit 1; \
 		echo "golden: $${p%.pcap}.authscope.json"; \
 	done

@@ -84,6 +84,8 @@ PW_ALICE='Alice-Pass-1'
 PW_BOB='Bob-Pass-2'
 PW_CAROL='Carol-Pass-3'
 UA='authscope-e2e'
+# Apache's access log format (also written to each .expect for verify)
+APACHE_LOGFORMAT='%u %a %{remote}p %A:%{local}p [%{%d/%b/%Y:%H:%M:%S}t.%{usec_frac}t %{%z}t] "%r" %>s %b "%{User-Agent}i" %k'
 
 # ---------------------------------------------------------------- KDC
 setup_kdc() {
@@ -221,7 +223,7 @@ KeepAliveTimeout 15
 DocumentRoot $W/apache/htdocs
 # %u user, client ip:port, server ip:port, time with usec, %k = requests
 # already served on this connection (0 = first)
-LogFormat "%u %a %{remote}p %A:%{local}p [%{%d/%b/%Y:%H:%M:%S}t.%{usec_frac}t %{%z}t] \"%r\" %>s %b \"%{User-Agent}i\" %k" authscope
+LogFormat "$(printf '%s' "$APACHE_LOGFORMAT" | sed 's/"/\\"/g')" authscope
 CustomLog $W/apache/logs/access.log authscope
 LogFormat "%h %l %u %t \"%r\" %>s %O \"%{Referer}i\" \"%{User-Agent}i\"" combined
 CustomLog $W/apache/logs/combined.log combined
@@ -344,6 +346,11 @@ cap_start() {
 	{
 		printf '# authscope e2e expectations: what the client was told to do\n'
 		printf 'scenario\t%s\nport\t%s\nserver\t%s\n' "$1" "$2" "$3"
+		if [ "$3" = apache ]; then
+			printf 'logformat\tapache:%s\ncombined\tcombined\n' "$APACHE_LOGFORMAT"
+		else
+			printf 'logformat\tsquid\n'
+		fi
 		printf '# req\tconn\tmethod\turl\tstatus\tuser\tdomain\tscheme\tcreds\n'
 	} >"$OUT/$1.expect"
 }
