@@ -177,8 +177,10 @@ static bool arena_reserve(struct arena *a, size_t n)
 	if (n > ARENA_MAX || a->len + n + 1 > ARENA_MAX)
 		return false;
 	need = a->len + n + 1;
-	if (a->buf && need <= a->cap)
+	if (a->buf && need <= a->cap) {
+		a->buf[a->len] = 0;    /* a committed NUL moved len past the old one */
 		return true;
+	}
 	ncap = a->cap ? a->cap : 256;
 	while (ncap < need)
 		ncap *= 2;

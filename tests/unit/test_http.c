@@ -418,6 +418,33 @@ static void test_value_split_before_space(void **state)
 	fx_free(&f);
 }
 
+/*
+ * Regression (found by fuzz_http): a value still open and empty when the
+ * transaction is handed over, in an arena reused from an earlier response,
+ * was not NUL-terminated.
+ */
+static void test_empty_value_in_reused_arena(void **state)
+{
+	struct fx f;
+	char big[300];
+	(void)state;
+	memset(big, 'x', sizeof(big) - 1);
+	big[sizeof(big) - 1] = 0;
+	fx_open(&f, true);
+	put(&f, A, "GET /1 HTTP/1.1\r\n\r\nGET /2 HTTP/1.1\r\n\r\n", 1);
+	put(&f, B, "HTTP/1.1 401 U\r\nWWW-Authenticate: ", 2);
+	put(&f, B, big, 2);
+	put(&f, B, "\r\nContent-Length: 0\r\n\r\n", 2);
+	/* the connection ends right after the name: the value is still open */
+	put(&f, B, "HTTP/1.1 401 U\r\nWWW-Authenticate: a\r\nConnection:", 3);
+	fx_close(&f, 4);
+	assert_int_equal(f.r.n, 2);
+	assert_string_equal(f.r.tx[1].www[0], "a");
+	assert_non_null(f.r.tx[1].conn);
+	assert_string_equal(f.r.tx[1].conn, "");
+	fx_free(&f);
+}
+
 /* ---- message framing ---------------------------------------------------- */
 
 static void test_100_continue(void **state)
@@ -1078,6 +1105,7 @@ int main(void)
 		cmocka_unit_test(test_case_insensitive_and_repeats),
 		cmocka_unit_test(test_obs_fold),
 		cmocka_unit_test(test_value_split_before_space),
+		cmocka_unit_test(test_empty_value_in_reused_arena),
 		cmocka_unit_test(test_100_continue),
 		cmocka_unit_test(test_head_no_body),
 		cmocka_unit_test(test_204_304),
