@@ -13,6 +13,7 @@
 #   usage: rig.sh OUTDIR [SCENARIO ...]     (root; default: every scenario)
 #   env:   E2E_KEEP=1 keeps the temp dir (configs, error logs) for debugging
 #
+# Missing packages are installed first (tests/e2e/install.sh, idempotent).
 # Nothing global is touched: /etc/apache2, /etc/squid, /etc/krb5.conf are
 # never read for our servers (private -f / KRB5_CONFIG / KRB5_KDC_PROFILE),
 # every socket is bound to 127.0.0.1, and every process started here is
@@ -36,6 +37,7 @@ digest-good digest-bad ntlm-post ntlmv1 ntlm-reauth"
 case " $* " in *" all "*) set -- ;; esac
 SCENARIOS=${*:-$ALL_SCENARIOS}
 
+sh "$HERE/install.sh" || die "cannot install the rig's packages"
 for b in /usr/sbin/apache2 /usr/lib/apache2/modules/mod_auth_gssapi.so \
 	/usr/lib/x86_64-linux-gnu/gssntlmssp/gssntlmssp.so /usr/sbin/squid \
 	/usr/lib/squid/ntlm_fake_auth /usr/lib/squid/negotiate_kerberos_auth \
