@@ -563,6 +563,33 @@ static void test_open_errors(void **state)
 	assert_true(msg[0] != '\0');
 }
 
+/* old keytabs carry DES keys libkrb5 no longer uses: they load, unused */
+static void test_legacy_etype_keytab(void **state)
+{
+	char path[160], err[256];
+	const char *p[1] = { path };
+	uint8_t des[8] = { 0x01, 0x23, 0x45, 0x67, 0x89, 0xab, 0xcd, 0xef };
+	krb5_keyblock kb = { KV5M_KEYBLOCK, ENCTYPE_DES_CBC_MD5, sizeof des, des };
+	struct krbtkt *k;
+	struct spec s = base_spec();
+	struct buf ap;
+	struct krb_info ki;
+
+	(void)state;
+	snprintf(path, sizeof path, "%s/legacy.keytab", dir);
+	kt_add(path, SPN1 "/" SPN2 "@" REALM, KVNO, &kb);
+	kt_add(path, SPN1 "/" SPN2 "@" REALM, KVNO, &key18);
+	k = krbtkt_open(p, 1, err, sizeof err);
+	if (!k)
+		fail_msg("krbtkt_open: %s", err);
+	assert_int_equal(krbtkt_key_count(k), 2);
+	ap = build_apreq(&s);
+	run(k, ap.d, ap.n, &ki);
+	check_alice(&ki);
+	krbtkt_info_free(&ki);
+	krbtkt_close(k);
+}
+
 /* one instance from several threads (the --workers case) */
 struct thr {
 	struct krbtkt *k;
@@ -621,6 +648,7 @@ int main(void)
 		cmocka_unit_test(test_bad_tickets),
 		cmocka_unit_test(test_truncations_and_flips),
 		cmocka_unit_test(test_open_errors),
+		cmocka_unit_test(test_legacy_etype_keytab),
 		cmocka_unit_test(test_threads),
 	};
 	return cmocka_run_group_tests(tests, setup, teardown);
