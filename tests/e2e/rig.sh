@@ -15,9 +15,10 @@
 #
 # Missing packages are installed first (tests/e2e/install.sh, idempotent).
 # Nothing global is touched: /etc/apache2, /etc/squid, /etc/krb5.conf are
-# never read for our servers (private -f / KRB5_CONFIG / KRB5_KDC_PROFILE),
-# every socket is bound to 127.0.0.1, and every process started here is
-# stopped by its PID on exit.
+# neither our servers' configuration nor written (private -f, KRB5_CONFIG,
+# KRB5_KDC_PROFILE; logs and pid files in the temp dir), every socket is
+# bound to 127.0.0.1, and every process started here is stopped by its PID
+# on exit (trap EXIT).
 set -u
 HERE=$(cd "$(dirname "$0")" && pwd)
 PY=/usr/bin/python3        # Debian's python: python3-ntlm-auth lives there
