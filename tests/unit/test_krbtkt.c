@@ -235,6 +235,7 @@ struct spec {
 	uint32_t ap_options;
 	const struct buf *tkt_plain;   /* replaces the EncTicketPart */
 	bool corrupt_auth;
+	size_t tkt_cut, auth_cut;      /* nonzero: seal only that many bytes */
 };
 
 static struct buf session_key(void)
@@ -255,8 +256,13 @@ static struct buf build_apreq(const struct spec *s)
 	struct buf tr0 = ctx_int(0, 1), tr1 = ctx_octets(1, "", 0), trs = tlv(0x30, 2, &tr0, &tr1);
 	struct buf f4 = ctx_tag(4, &trs), f5 = ctx_time(5, "20260101120000Z"), f7 = ctx_time(7, "20260101220000Z");
 	struct buf etp_seq = tlv(0x30, 7, &f0, &f1, &f2, &f3, &f4, &f5, &f7), etp = tlv(0x63, 1, &etp_seq);
-	struct buf tc = seal(s->svc_key, 2, s->tkt_plain ? s->tkt_plain : &etp);
-	struct buf ted = encdata(s->svc_key->enctype, s->tkt_kvno, &tc);
+	struct buf tc;
+	struct buf ted;
+
+	if (s->tkt_cut)
+		etp.n = s->tkt_cut;
+	tc = seal(s->svc_key, 2, s->tkt_plain ? s->tkt_plain : &etp);
+	ted = encdata(s->svc_key->enctype, s->tkt_kvno, &tc);
 	/* Ticket */
 	struct buf sn = pname(2, SPN1, s->sname2 ? s->sname2 : SPN2);
 	struct buf t0 = ctx_int(0, 5), t1 = ctx_gs(1, REALM), t2 = ctx_tag(2, &sn), t3 = ctx_tag(3, &ted);
@@ -266,10 +272,12 @@ static struct buf build_apreq(const struct spec *s)
 	struct buf a0 = ctx_int(0, 5), a1 = ctx_gs(1, REALM), a2 = ctx_tag(2, &acn);
 	struct buf a4 = ctx_int(4, 123456), a5 = ctx_time(5, "20260101120005Z");
 	struct buf aseq = tlv(0x30, 5, &a0, &a1, &a2, &a4, &a5), auth = tlv(0x62, 1, &aseq);
-	struct buf ac = seal(&skb, 11, &auth);
-	struct buf aed, ap0 = ctx_int(0, 5), ap1 = ctx_int(1, 14), ap2 = ctx_bits32(2, s->ap_options);
+	struct buf ac, aed, ap0 = ctx_int(0, 5), ap1 = ctx_int(1, 14), ap2 = ctx_bits32(2, s->ap_options);
 	struct buf ap3 = ctx_tag(3, &tkt), ap4, apseq;
 
+	if (s->auth_cut)
+		auth.n = s->auth_cut;
+	ac = seal(&skb, 11, &auth);
 	if (s->corrupt_auth)
 		ac.d[ac.n / 2] ^= 0x01;
 	aed = encdata(18, -1, &ac);
@@ -280,7 +288,7 @@ static struct buf build_apreq(const struct spec *s)
 
 static struct spec base_spec(void)
 {
-	struct spec s = { &key18, KVNO, NULL, "alice", NULL, NULL, 0, NULL, false };
+	struct spec s = { &key18, KVNO, NULL, "alice", NULL, NULL, 0, NULL, false, 0, 0 };
 	return s;
 }
 
@@ -523,6 +531,47 @@ static void test_truncations_and_flips(void **state)
 	krbtkt_close(k);
 }
 
+/* the decrypted parts cut short: authenticated by the key, still malformed */
+static void test_decrypted_truncations(void **state)
+{
+	struct krbtkt *k = open_svc();
+	struct spec s = base_spec();
+	struct krb_info ki;
+	size_t n, full;
+	struct buf ap;
+
+	(void)state;
+	for (s.tkt_cut = 1; ; s.tkt_cut++) {
+		ap = build_apreq(&s);
+		run(k, ap.d, ap.n, &ki);
+		full = ki.client != NULL;
+		if (!full) {
+			assert_non_null(ki.decrypt_anomaly);
+			assert_string_equal(ki.decrypt_anomaly, "krb_bad_ticket");
+		}
+		krbtkt_info_free(&ki);
+		if (full)
+			break;   /* the whole EncTicketPart */
+	}
+	assert_true(s.tkt_cut > 100);
+	s = base_spec();
+	for (n = 1; n < 200; n++) {
+		s.auth_cut = n;
+		ap = build_apreq(&s);
+		run(k, ap.d, ap.n, &ki);
+		assert_string_equal(ki.client, "alice");
+		if (!ki.decrypt_anomaly) {
+			assert_string_equal(ki.authenticator_client, "alice");
+			krbtkt_info_free(&ki);
+			break;   /* the whole Authenticator */
+		}
+		assert_string_equal(ki.decrypt_anomaly, "krb_authenticator_bad");
+		krbtkt_info_free(&ki);
+	}
+	assert_true(n > 20 && n < 200);
+	krbtkt_close(k);
+}
+
 static void test_open_errors(void **state)
 {
 	char bad[160], msg[256];
@@ -647,6 +696,7 @@ int main(void)
 		cmocka_unit_test(test_wrong_key_and_no_key),
 		cmocka_unit_test(test_bad_tickets),
 		cmocka_unit_test(test_truncations_and_flips),
+		cmocka_unit_test(test_decrypted_truncations),
 		cmocka_unit_test(test_open_errors),
 		cmocka_unit_test(test_legacy_etype_keytab),
 		cmocka_unit_test(test_threads),
