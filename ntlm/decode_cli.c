@@ -154,10 +154,14 @@ static bool decode_value(const char *value, size_t n, const struct opts *o)
 			json_array_append_new(arr, token_entry(&toks[i], o, &err));
 		out = json_pack("{s:o}", "challenges", arr);
 	}
-	if (o->text && count > 0)
+	if (o->text && count > 0) {
+		json_t *e = json_object_get(out, "error");
+		if (e && count == 1)   /* per-challenge errors are in the tree */
+			printf("Error: %s\n", json_string_value(e));
 		print_text(toks, count, o);
-	else
+	} else {
 		emit(out, o);
+	}
 	json_decref(out);
 	for (int i = 0; i < count; i++)
 		auth_token_free(&toks[i]);

@@ -218,7 +218,67 @@ json_t *auth_token_to_json(const struct auth_token *t, bool secrets)
 
 /* ---- text tree: walk the JSON so both views always agree ---- */
 
-static void print_value(FILE *f, const char *key, json_t *v, int indent);
+static const struct { const char *key, *label; } labels[] = {
+	{ "scheme", "Scheme" }, { "mech", "Mechanism" }, { "anomaly", "Anomaly" },
+	{ "ntlm", "NTLM Secure Service Provider" },
+	{ "spnego", "Simple Protected Negotiation (SPNEGO)" },
+	{ "kerberos", "Kerberos" }, { "basic", "Basic" }, { "digest", "Digest" },
+	{ "type", "NTLM Message Type" }, { "flags", "Flags" },
+	{ "flag_names", "Flags set" }, { "version", "Version" },
+	{ "ntlm_revision", "NTLM revision" },
+	{ "negotiate_domain", "Calling domain" },
+	{ "negotiate_workstation", "Calling workstation" },
+	{ "server_challenge", "NTLM Server Challenge" }, { "target_name", "Target Name" },
+	{ "target_info", "Target Info" }, { "nb_computer_name", "NetBIOS Computer Name" },
+	{ "nb_domain_name", "NetBIOS Domain Name" },
+	{ "dns_computer_name", "DNS Computer Name" }, { "dns_domain_name", "DNS Domain Name" },
+	{ "dns_tree_name", "DNS Tree Name" }, { "timestamp", "Timestamp (FILETIME)" },
+	{ "blob_timestamp", "NTLMv2 blob timestamp (FILETIME)" },
+	{ "channel_bindings", "Channel bindings present" },
+	{ "domain", "Domain name" }, { "user", "User name" }, { "workstation", "Host name" },
+	{ "password_type", "Password type" }, { "lm_response_len", "LM response length" },
+	{ "nt_response_len", "NT response length" }, { "session_key_len", "Session key length" },
+	{ "ntlmv2", "NTLMv2" }, { "ess", "NTLMv1 with extended session security" },
+	{ "anonymous", "Anonymous" }, { "mic_present", "MIC present" },
+	{ "client_challenge", "Client challenge" }, { "lm_response", "LM response" },
+	{ "nt_response", "NT response" }, { "session_key", "Encrypted session key" },
+	{ "token", "Token" }, { "mech_types", "mechTypes" }, { "req_flags", "reqFlags" },
+	{ "mech_token", "mechToken present" }, { "mech_list_mic", "mechListMIC present" },
+	{ "neg_state", "negState" }, { "supported_mech", "supportedMech" },
+	{ "msg_type", "Message type" }, { "realm", "Realm" }, { "sname", "Service name" },
+	{ "etype", "Encryption type" }, { "kvno", "Key version" },
+	{ "authenticator_etype", "Authenticator encryption type" },
+	{ "ap_options", "AP options" }, { "legacy_oid", "Microsoft legacy OID" },
+	{ "error_code", "Error code" }, { "error_name", "Error" },
+	{ "client", "Client (from the ticket)" }, { "client_realm", "Client realm" },
+	{ "username", "User name" }, { "uri", "URI" }, { "qop", "qop" },
+	{ "algorithm", "Algorithm" }, { "userhash", "userhash" }, { "nonce", "Nonce" },
+	{ "challenges", "Challenges" }, { "error", "Error" },
+};
+
+static const char *label_of(const char *key)
+{
+	for (size_t i = 0; i < sizeof labels / sizeof labels[0]; i++)
+		if (!strcmp(labels[i].key, key))
+			return labels[i].label;
+	return key;
+}
+
+/* a short explanation after some values: "23 (rc4-hmac)" */
+static const char *note_of(const char *key, json_t *v)
+{
+	static const char *const ntlm_types[] = { NULL, "NEGOTIATE", "CHALLENGE", "AUTHENTICATE" };
+	if (json_is_integer(v)) {
+		json_int_t x = json_integer_value(v);
+		if (!strcmp(key, "type") && x >= 1 && x <= 3)
+			return ntlm_types[x];
+		if (!strcmp(key, "etype") || !strcmp(key, "authenticator_etype"))
+			return krb_etype_name((int)x);
+	}
+	if (json_is_string(v) && (!strcmp(key, "supported_mech") || !strcmp(key, "mech_types")))
+		return spnego_mech_name(json_string_value(v));
+	return NULL;
+}
 
 static void print_indent(FILE *f, int indent)
 {
@@ -240,23 +300,31 @@ static void print_escaped(FILE *f, const char *s)
 
 static void print_value(FILE *f, const char *key, json_t *v, int indent)
 {
-	const char *k;
-	json_t *x;
+	const char *k, *note;
+	json_t *x, *y;
 	size_t i;
 
 	print_indent(f, indent);
-	if (key)
-		fprintf(f, "%s: ", key);
+	if (key && !json_is_array(v) && !json_is_object(v))
+		fprintf(f, "%s: ", label_of(key));
 	switch (json_typeof(v)) {
 	case JSON_OBJECT:
-		fputc('\n', f);
+		fprintf(f, "%s\n", key ? label_of(key) : "");
 		json_object_foreach(v, k, x)
 			print_value(f, k, x, indent + 1);
 		return;
 	case JSON_ARRAY:
-		fputc('\n', f);
-		json_array_foreach(v, i, x)
-			print_value(f, NULL, x, indent + 1);
+		fprintf(f, "%s (%zu)\n", key ? label_of(key) : "", json_array_size(v));
+		json_array_foreach(v, i, x) {
+			if (json_is_object(x)) {
+				print_indent(f, indent + 1);
+				fprintf(f, "[%zu]\n", i);
+				json_object_foreach(x, k, y)
+					print_value(f, k, y, indent + 2);
+			} else {
+				print_value(f, key, x, indent + 1);
+			}
+		}
 		return;
 	case JSON_STRING:
 		print_escaped(f, json_string_value(v));
@@ -264,10 +332,12 @@ static void print_value(FILE *f, const char *key, json_t *v, int indent)
 	case JSON_INTEGER:
 		fprintf(f, "%" JSON_INTEGER_FORMAT, json_integer_value(v));
 		break;
-	case JSON_TRUE: fputs("true", f); break;
-	case JSON_FALSE: fputs("false", f); break;
+	case JSON_TRUE: fputs("yes", f); break;
+	case JSON_FALSE: fputs("no", f); break;
 	default: fputs("(none)", f); break;
 	}
+	if (key && (note = note_of(key, v)))
+		fprintf(f, " (%s)", note);
 	fputc('\n', f);
 }
 

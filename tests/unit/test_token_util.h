@@ -20,7 +20,7 @@ struct buf {
 
 static inline void buf_put(struct buf *d, const void *p, size_t n)
 {
-	if (d->n + n <= sizeof d->b) {
+	if (n > 0 && d->n + n <= sizeof d->b) {
 		memcpy(d->b + d->n, p, n);
 		d->n += n;
 	}
