@@ -323,7 +323,7 @@ enum w3c_field {
 	W_OTHER = 0, W_DATE, W_TIME, W_SITENAME, W_SIP, W_METHOD, W_STEM,
 	W_QUERY, W_SPORT, W_USER, W_CIP, W_CPORT, W_STATUS, W_SUBSTATUS,
 	W_WIN32, W_TAKEN, W_HOST, W_SCHEME, W_URIPORT, W_URIPATH, W_URI,
-	W_ACTION, W_LOCALTIME, W_GMTTIME,
+	W_ACTION, W_LOCALTIME, W_GMTTIME, W_ACTION_STATUS,
 };
 
 static const struct { const char *name; enum w3c_field f; } w3c_names[] = {
@@ -338,12 +338,13 @@ static const struct { const char *name; enum w3c_field f; } w3c_names[] = {
 	{ "cs-uri-path", W_URIPATH }, { "cs-uri", W_URI },
 	{ "s-action", W_ACTION }, { "localtime", W_LOCALTIME },
 	{ "gmttime", W_GMTTIME }, { "x-timestamp-unix", W_OTHER },
+	{ "s-action/sc-status", W_ACTION_STATUS },
 };
 
 /* fields only a forward proxy logs */
 static bool w3c_proxy_field(const char *name, size_t n)
 {
-	static const char *const pf[] = { "s-action", "cs-uri-scheme",
+	static const char *const pf[] = { "s-action", "cs-uri-scheme", "s-action/sc-status",
 		"sc-filter-result", "x-exception-id", "s-hierarchy",
 		"cs-auth-group", "s-supplier-name", "s-supplier-ip" };
 	for (size_t i = 0; i < sizeof(pf) / sizeof(pf[0]); i++)
@@ -414,6 +415,14 @@ static int w3c_tokens(const char *s, size_t n, struct tok *t, int max)
 			t[k].n = i - st;
 			if (i < n)
 				i++;
+		} else if (s[i] == '[' && memchr(s + i, ']', n - i)) {
+			/* ProxySG's localtime "[16/Mar/2004:12:38:06 +0000]" */
+			size_t st = i;
+			while (i < n && s[i] != ']')
+				i++;
+			i++;
+			t[k].s = s + st;
+			t[k].n = i - st;
 		} else {
 			size_t st = i;
 			while (i < n && s[i] != ' ' && s[i] != '\t')
@@ -584,6 +593,16 @@ static void w3c_assign(struct logparse *lp, struct log_entry *e, enum w3c_field 
 			e->duration_us = (int64_t)v * 1000;
 		break;
 	case W_ACTION: e->action = lp_dash_null(sb_w3c(lp, t->s, t->n, false)); break;
+	case W_ACTION_STATUS: {
+		/* "TCP_DENIED/407" */
+		const char *sl = memchr(t->s, '/', t->n);
+		if (!sl)
+			break;
+		e->action = lp_dash_null(lp_sb_put(lp, t->s, (size_t)(sl - t->s)));
+		if (lp_parse_uint(sl + 1, t->n - (size_t)(sl - t->s) - 1, &v) && v > 0 && v < 1000)
+			e->status = (int)v;
+		break;
+	}
 	default: break;
 	}
 }
@@ -641,6 +660,8 @@ static enum lp_result proxysg_line(struct logparse *lp, const char *s, size_t n,
 {
 	int64_t t;
 	unsigned fl = 0;
+	if (n && s[0] == '#')
+		return LP_NONE;    /* a #Software / #Fields header */
 	if (n < 2 || s[0] != '[')
 		goto bad;
 	const char *rb = memchr(s, ']', n);
@@ -753,12 +774,14 @@ static enum lp_result kemp_line(struct logparse *lp, const char *s, size_t n,
 			goto bad;
 		e->method = lp_sb_put(lp, a.s, a.n);
 		e->url = lp_dash_null(lp_sb_put(lp, b.s, b.n));
+		e->flags |= LE_USER_ONLY;
 		return LP_ENTRY;
 	}
 	if (rl >= 10 && strncmp(rest, "logged off", 10) == 0)
 		return LP_NONE;
 	/* logon events: "logged on from "HOST"", "denied access from ..." */
 	e->kind = LOG_KIND_AUTH;
+	e->flags |= LE_USER_ONLY;
 	const char *from = memmem(rest, rl, "from \"", 6);
 	size_t msg_len = from ? (size_t)(from - rest) : rl;
 	while (msg_len && (rest[msg_len - 1] == ' ' || rest[msg_len - 1] == '"'))
@@ -909,6 +932,11 @@ static enum lp_result samba_text_line(struct logparse *lp, const char *s, size_t
 	char *uu = sep ? lp_sb_unesc(lp, sep + 3, user.n - (size_t)(sep - user.s) - 3)
 		       : lp_sb_unesc(lp, user.s, user.n);
 	char *dd = sep ? lp_sb_unesc(lp, user.s, (size_t)(sep - user.s)) : NULL;
+	/* Samba prints a NULL name as "(null)" */
+	if (uu && strcmp(uu, "(null)") == 0)
+		uu = NULL;
+	if (dd && strcmp(dd, "(null)") == 0)
+		dd = NULL;
 	if (uu && *uu)
 		samba_user(lp, e, dd, dd ? strlen(dd) : 0, uu, strlen(uu));
 	int64_t t;

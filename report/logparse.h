@@ -59,6 +59,7 @@ enum log_kind {
 #define LE_HAS_SRV       0x0020u  /* srv_ip valid */
 #define LE_AUTH_FAILED   0x0040u  /* auth event: the logon failed */
 #define LE_NO_TIME       0x0080u  /* the line carried no usable time */
+#define LE_USER_ONLY     0x0100u  /* the log has lines only for requests with a user (Kemp) */
 
 struct log_entry {
 	int64_t time_us;

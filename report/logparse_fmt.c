@@ -639,8 +639,13 @@ static void apply_item(struct logparse *lp, const struct fmt *f, int i,
 			e->srv_port = (uint16_t)x;
 		break;
 	case F_USER:
-		e->user = lp_dash_null(f->squid ? lp_sb_pct(lp, v, sp.len)
-						: lp_sb_unesc(lp, v, sp.len));
+		if (f->squid) {
+			/* Squid doubles a backslash and writes %xx for blanks */
+			char *u1 = lp_sb_unesc(lp, v, sp.len);
+			e->user = lp_dash_null(u1 ? lp_sb_pct(lp, u1, strlen(u1)) : NULL);
+		} else {
+			e->user = lp_dash_null(lp_sb_unesc(lp, v, sp.len));
+		}
 		break;
 	case F_REQLINE: {
 		char *r = lp_sb_unesc(lp, v, sp.len);

@@ -217,7 +217,7 @@ struct verify {
 	/* pass 1 */
 	int64_t *diffs, *near;
 	size_t ndiffs, nnear;
-	bool any_req, any_auth, any_proxy, any_origin;
+	bool any_req, any_auth, any_auth_all, any_proxy, any_origin, any_origin_all;
 	struct u64set srv_ipport, srv_ip, srv_port, proxy_clients, vhosts, matched_srv;
 	int64_t log_min_us, log_max_us;
 	bool log_span;
@@ -562,6 +562,14 @@ static bool fits(const struct log_entry *e, const struct wire_rec *w)
 		return false;
 	if (e->cli_port && w->cli_port && !(w->flags & WR_XFF) && e->cli_port != w->cli_port)
 		return false;
+	/* a user-activity log (Kemp) has no line for a challenge leg */
+	if ((e->flags & LE_USER_ONLY) && !w->user)
+		return false;
+	/* ...and "requested" is a request that got through; "attempted" failed */
+	if ((e->flags & LE_USER_ONLY) && e->kind == LOG_KIND_REQUEST &&
+	    (w->status == 401 || w->status == 407) &&
+	    !(e->action && strcmp(e->action, "attempted") == 0))
+		return false;
 	return true;
 }
 
@@ -615,16 +623,21 @@ static uint64_t host_hash(const char *s, size_t n)
 
 static void scan_scope(struct verify *v, const struct log_entry *e)
 {
-	if (e->kind == LOG_KIND_AUTH)
+	if (e->kind == LOG_KIND_AUTH) {
 		v->any_auth = true;
-	else
+		if (!(e->flags & LE_USER_ONLY))
+			v->any_auth_all = true;
+	} else {
 		v->any_req = true;
+	}
 	if (e->flags & LE_PROXY) {
 		v->any_proxy = true;
 		if (e->flags & LE_HAS_CLI)
 			set_add(&v->proxy_clients, ep_hash(e->family, e->cli_ip, 0));
 	} else if (e->kind == LOG_KIND_REQUEST) {
 		v->any_origin = true;
+		if (!(e->flags & LE_USER_ONLY))
+			v->any_origin_all = true;
 	}
 	if (e->flags & LE_HAS_SRV) {
 		if (e->srv_port)
@@ -929,13 +942,16 @@ static bool wire_in_scope(const struct verify *v, const struct wire_rec *w)
 	if (v->o.nservers)
 		return server_opt_match(v, w->family, w->srv_ip, w->srv_port);
 	if (w->kind == LOG_KIND_AUTH) {
-		if (!v->any_auth)
+		if (!v->any_auth || (!v->any_auth_all && !w->user))
 			return false;
 	} else if (w->flags & WR_PROXY_FORM) {
 		/* a forward proxy logs the client-to-proxy leg of named clients */
 		return v->any_proxy &&
 		       set_has(&v->proxy_clients, ep_hash(w->family, w->cli_ip, 0));
 	} else if (!v->any_origin) {
+		return false;
+	} else if (!v->any_origin_all && (!w->user || w->status == 401 || w->status == 407)) {
+		/* a log of user activity only (Kemp) says nothing of the rest */
 		return false;
 	}
 	if (set_has(&v->matched_srv, ep_hash(w->family, w->srv_ip, w->srv_port)))

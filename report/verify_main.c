@@ -131,6 +131,7 @@ static void emit_json(struct vm *m, const struct verify_pair *p)
 		json_object_set_new(o, "log_user", json_null());
 	}
 	if (w) {
+		set_str(o, "wire_event", w->kind == LOG_KIND_AUTH ? "auth" : "http");
 		json_object_set_new(o, "flow_id", json_integer((json_int_t)w->flow_id));
 		json_object_set_new(o, "tx_id", json_integer(w->tx_id));
 		fmt_time(w->time_us, t, sizeof(t));
@@ -236,8 +237,12 @@ static void emit_text(struct vm *m, const struct verify_pair *p)
 		fmt_ep(w->family, w->cli_ip, w->cli_port, ep1, sizeof(ep1));
 		fmt_ep(w->family, w->srv_ip, w->srv_port, ep2, sizeof(ep2));
 		wire_user(w, u, sizeof(u));
-		fprintf(f, "  wire: %s flow %" PRIu64 " tx %u %s -> %s ", t, w->flow_id,
-			w->tx_id, ep1, ep2);
+		if (w->kind == LOG_KIND_AUTH)
+			fprintf(f, "  wire: %s flow %" PRIu64 " handshake %s -> %s ended by ", t,
+				w->flow_id, ep1, ep2);
+		else
+			fprintf(f, "  wire: %s flow %" PRIu64 " tx %u %s -> %s ", t, w->flow_id,
+				w->tx_id, ep1, ep2);
 		vis(f, w->method);
 		fputc(' ', f);
 		vis(f, w->url);
