@@ -459,10 +459,17 @@ static void on_kerberos(struct hs_tx *t, struct hs_side *s)
 		krbtkt_decrypt(h->kt, k);
 		if (k->client) {
 			h->st.krb_decrypted++;
+			/* a ticket the server would refuse: skew, expired */
+			add_anomaly(t, krbtkt_check_times(k, (int64_t)(t->tx->req_ts_us / 1000000), 300));
 		} else {
 			h->st.krb_undecrypted++;
-			add_anomaly(t, k->decrypt_anomaly ? k->decrypt_anomaly : "krb_decrypt_failed");
 		}
+		/* the ticket may open while its authenticator does not, or
+		   names someone else: the user is the ticket's, flagged */
+		if (k->decrypt_anomaly)
+			add_anomaly(t, k->decrypt_anomaly);
+		else if (!k->client)
+			add_anomaly(t, "krb_decrypt_failed");
 	} else {
 		h->st.krb_undecrypted++;
 	}
