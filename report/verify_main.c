@@ -540,6 +540,13 @@ int verify_main(int argc, char **argv)
 			fwrite(m.findings, 1, m.findings_len, stdout);
 		}
 	}
+	if (s->wire_records && s->log_entries && !s->counts[V_MATCH] &&
+	    !s->counts[V_CHALLENGE_LEG] && !s->counts[V_USER_MISMATCH] &&
+	    !s->counts[V_USER_NOT_ON_WIRE] && !s->counts[V_USER_NOT_LOGGED] &&
+	    !s->counts[V_UNVERIFIABLE])
+		fprintf(stderr, "authscope verify: warning: nothing paired: the log and the "
+			"capture share no period or server (clock skew beyond --max-skew? "
+			"wrong --server or --log-format?)\n");
 	rc = 0;
 	for (int i = 0; i < V__COUNT; i++)
 		if (verify_is_finding((enum verdict)i) && s->counts[i])

@@ -1,0 +1,4 @@
+#!/bin/sh
+# authscope verify end to end: rig (see verify_e2e.py)
+cd "$(git rev-parse --show-toplevel)" || exit 2
+exec python3 tests/verify/verify_e2e.py rig
