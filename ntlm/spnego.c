@@ -238,6 +238,11 @@ const char *spnego_decode(const uint8_t *buf, size_t len, unsigned flags,
 		return "spnego_bad_token";
 	if (first == 0xa0 || first == 0xa1)
 		return decode_negotiation_token(r, &w);
+	if (first == 0x6e || first == 0x6f || first == 0x7e) {
+		/* a bare AP-REQ / AP-REP / KRB-ERROR, no GSS framing */
+		t->mech = MECH_KERBEROS;
+		return krb_decode_gss(buf, len, &t->krb);
+	}
 	if (first != 0x60)
 		return "spnego_bad_token";
 	/* GSS InitialContextToken: [APPLICATION 0] { thisMech, inner } */

@@ -2,7 +2,8 @@
  * spnego.h - the token of a Negotiate header that is not raw NTLMSSP:
  * GSS-API InitialContextToken (RFC 2743 3.1) carrying SPNEGO (RFC 4178)
  * NegTokenInit / NegTokenResp, a bare NegTokenInit [0] / NegTokenResp [1]
- * (what servers and later legs send), or a GSS-framed Kerberos token.
+ * (what servers and later legs send), a GSS-framed Kerberos token, or a
+ * bare Kerberos AP-REQ / AP-REP / KRB-ERROR.
  *
  * What a caller may rely on: the DER is walked, never searched; the
  * mechanism token is decoded by the mechanism the SPNEGO fields name

@@ -703,6 +703,24 @@ static void test_kerberos_error(void **state)
 	assert_string_equal(t.krb.sname, "HTTP/web.example.com");
 	auth_token_free(&t);
 
+	/* the same KRB-ERROR without GSS framing (after the 2-byte TOK_ID,
+	   the rest of the hand-built token is the bare message) */
+	{
+		struct rd r = rd_init(tok.b, tok.n);
+		struct der_tlv gss, oid;
+		struct rd in;
+		assert_null(der_next(&r, &gss));
+		in = gss.val;
+		assert_null(der_next(&in, &oid));
+		rd_skip(&in, 2);
+		decode_raw("Negotiate", rd_ptr(&in), rd_left(&in), 0, &t);
+		assert_null(t.anomaly);
+		assert_int_equal(t.mech, MECH_KERBEROS);
+		assert_int_equal(t.krb.error_code, 37);
+		assert_false(t.krb.legacy_oid);
+		auth_token_free(&t);
+	}
+
 	/* hand-built: TOK_ID says AP-REQ but the message is a KRB-ERROR */
 	build_krb_error(&tok, HEX_KRB5, (const uint8_t *)"\x01\x00");
 	decode_raw("Negotiate", tok.b, tok.n, 0, &t);
