@@ -74,6 +74,7 @@ struct hdir {
 	enum dmode mode;
 	int role;                    /* 0 unknown, K_REQ or K_RESP */
 	bool line_start;             /* scanning: next byte starts a line */
+	bool seg_fresh;              /* scanning: next byte starts a segment */
 	uint8_t pend[DETECT_MAX];    /* a possible message start cut by a segment end */
 	size_t pend_len;
 	uint64_t pend_ts;
@@ -1241,6 +1242,7 @@ static size_t dir_parse(struct http_conn *c, struct hdir *d, const uint8_t *p,
 	d->buf = p;
 	d->buf_len = n;
 	d->ts = ts;
+	d->seg_fresh = false;
 	err = llhttp_execute(&d->p, (const char *)p, n);
 	switch (err) {
 	case HPE_OK:
@@ -1389,6 +1391,30 @@ static size_t next_line(const uint8_t *p, size_t n, size_t pos)
 }
 
 /*
+ * Response bytes skipped while looking for a status line, with no response
+ * being read: the tail of a response whose start we never saw (mid-stream
+ * pick-up).  If the oldest pending request was sent before them, that
+ * response is most likely its own: close it like a gap would.
+ */
+static void scan_skipped(struct http_conn *c, struct hdir *d, size_t n,
+			 uint64_t ts)
+{
+	struct slot *head;
+
+	if (!n || d->role != K_RESP || c->state != CS_HTTP || c->resp_tgt ||
+	    !c->q_len)
+		return;
+	head = q_at(c, 0);
+	if (head->tx.req_ts_us > ts)
+		return;
+	head->tx.anomalies |= HTTP_ANOM_GAP;
+	c->resp_tgt = head;
+	rf_reset(&c->rf);
+	c->resp_damaged = true;
+	c->resp_resync = true;
+}
+
+/*
  * Look for a message start; returns bytes consumed.  M_DETECT looks only
  * at the very first byte of the direction, M_SCAN at every line start.
  */
@@ -1425,8 +1451,12 @@ static size_t dir_scan(struct http_conn *c, struct hdir *d, const uint8_t *p,
 		detect_fail(c, d);
 		return 0;
 	}
-	if (!d->line_start)
+	/* a segment start is a candidate too: after a hole the previous byte
+	   (a body's last) is rarely a line feed, yet servers write each
+	   response from a new segment */
+	if (!d->line_start && !d->seg_fresh)
 		pos = next_line(p, n, 0);
+	d->seg_fresh = false;
 	while (pos < n) {
 		struct rd v = rd_init(p, n);
 		rd_seek(&v, pos);
@@ -1435,10 +1465,12 @@ static size_t dir_scan(struct http_conn *c, struct hdir *d, const uint8_t *p,
 			scan_budget(c, d, pos);
 			if (d->mode == M_DEAD)
 				return n;
+			scan_skipped(c, d, pos, ts);
 			start_parse(c, d, kind);
 			return pos;
 		}
 		if (m == MATCH_NEED && n - pos < DETECT_MAX) {
+			scan_skipped(c, d, pos, ts);
 			d->pend_len = n - pos;
 			memcpy(d->pend, rd_ptr(&v), d->pend_len);
 			d->pend_ts = ts;
@@ -1453,6 +1485,7 @@ static size_t dir_scan(struct http_conn *c, struct hdir *d, const uint8_t *p,
 	}
 	rd_seek(&r, n - 1);
 	d->line_start = rd_u8(&r) == '\n';
+	scan_skipped(c, d, n, ts);
 	scan_budget(c, d, n);
 	return n;
 }
@@ -1565,7 +1598,9 @@ void http_conn_data(struct http_conn *c, enum cap_dir dir,
 	if (!c || !data || !len || c->state == CS_NOT_HTTP || c->tunnel)
 		return;
 	d = &c->d[dir == DIR_B_TO_A];
+	d->seg_fresh = true;
 	dir_input(c, d, data, len, ts_us);
+	d->seg_fresh = false;
 	d->last_ts = ts_us;
 }
 

@@ -702,6 +702,51 @@ static void test_gap_past_response_end(void **state)
 }
 
 /*
+ * After a hole the next response starts a segment whose previous byte is
+ * body (no line feed): the segment start is tried as a message start.
+ */
+static void test_resync_at_segment_start(void **state)
+{
+	struct fx f;
+	(void)state;
+	fx_open(&f, true);
+	put(&f, A, "GET /1 HTTP/1.1\r\n\r\n", 10);
+	put(&f, B, "HTTP/1.1 200 OK\r\nContent-Length: 100\r\n\r\n0123456789", 11);
+	put(&f, A, "GET /2 HTTP/1.1\r\n\r\n", 20);
+	http_conn_gap(f.c, B, 4000, 21);
+	put(&f, B, "GIF89a binary tail without a line feed", 21);
+	put(&f, B, "HTTP/1.1 404 NF\r\nContent-Length: 3\r\n\r\nabc", 22);
+	put(&f, A, "GET /3 HTTP/1.1\r\n\r\n", 30);
+	put(&f, B, "HTTP/1.1 200 OK\r\nContent-Length: 0\r\n\r\n", 31);
+	assert_int_equal(f.r.n, 3);
+	assert_int_equal(f.r.tx[0].t.status, 200);
+	assert_true(f.r.tx[0].t.anomalies & HTTP_ANOM_GAP);
+	assert_string_equal(f.r.tx[1].url, "/2");
+	assert_int_equal(f.r.tx[1].t.status, 404);
+	assert_int_equal(f.r.tx[1].t.anomalies, 0);
+	assert_string_equal(f.r.tx[2].url, "/3");
+	assert_int_equal(f.r.tx[2].t.status, 200);
+	fx_free(&f);
+}
+
+/* inside one segment, a status line after body bytes is not a message start */
+static void test_no_resync_mid_line(void **state)
+{
+	struct fx f;
+	(void)state;
+	fx_open(&f, true);
+	put(&f, A, "GET /1 HTTP/1.1\r\n\r\n", 10);
+	put(&f, B, "HTTP/1.1 200 OK\r\nContent-Length: 100\r\n\r\n01234", 11);
+	http_conn_gap(f.c, B, 4000, 21);
+	put(&f, B, "tail HTTP/1.1 500 Fake\r\n\r\n", 21);
+	fx_close(&f, 30);
+	assert_int_equal(f.r.n, 1);
+	assert_int_equal(f.r.tx[0].t.status, 200);
+	assert_int_equal(st(&f)->orphan_responses, 0);
+	fx_free(&f);
+}
+
+/*
  * Keep-alive without pipelining, two whole responses lost: the response
  * seen next belongs to the latest request sent before it started.
  */
@@ -832,6 +877,29 @@ static void test_roles_swapped(void **state)
 	assert_int_equal(f.r.tx[0].t.cli_port, 80);
 	assert_int_equal(f.r.tx[0].t.srv_port, 40000);
 	assert_memory_equal(f.r.tx[0].t.cli_ip, "\x0a\x00\x00\x02", 4);
+	fx_free(&f);
+}
+
+/*
+ * Mid-stream: the server's first bytes are the tail of the response to the
+ * request just seen; the next status line answers the next request.
+ */
+static void test_midstream_response_tail(void **state)
+{
+	struct fx f;
+	(void)state;
+	fx_open(&f, false);
+	put(&f, A, "GET /1 HTTP/1.1\r\n\r\n", 10);
+	put(&f, B, "tail of a response whose start was not captured", 11);
+	put(&f, A, "GET /2 HTTP/1.1\r\n\r\n", 12);
+	put(&f, B, "HTTP/1.1 200 OK\r\nContent-Length: 0\r\n\r\n", 20);
+	fx_close(&f, 30);
+	assert_int_equal(f.r.n, 2);
+	assert_string_equal(f.r.tx[0].url, "/1");
+	assert_int_equal(f.r.tx[0].t.status, -1);
+	assert_true(f.r.tx[0].t.anomalies & HTTP_ANOM_GAP);
+	assert_string_equal(f.r.tx[1].url, "/2");
+	assert_int_equal(f.r.tx[1].t.status, 200);
 	fx_free(&f);
 }
 
@@ -1118,12 +1186,15 @@ int main(void)
 		cmocka_unit_test(test_unanswered_at_close),
 		cmocka_unit_test(test_gap_in_response_body),
 		cmocka_unit_test(test_gap_past_response_end),
+		cmocka_unit_test(test_resync_at_segment_start),
+		cmocka_unit_test(test_no_resync_mid_line),
 		cmocka_unit_test(test_gap_loses_whole_responses),
 		cmocka_unit_test(test_gap_pipelined_same_segment),
 		cmocka_unit_test(test_gap_in_request),
 		cmocka_unit_test(test_gap_between_requests),
 		cmocka_unit_test(test_parse_error_resync),
 		cmocka_unit_test(test_roles_swapped),
+		cmocka_unit_test(test_midstream_response_tail),
 		cmocka_unit_test(test_response_first_orphan),
 		cmocka_unit_test(test_not_http),
 		cmocka_unit_test(test_not_http_banner),
