@@ -7,9 +7,11 @@
 #
 #   make fuzz                     all targets, 20 s each
 #   make fuzz FUZZ_SECONDS=300
-#   make fuzz FUZZ_TARGETS=fuzz_token
+#   make fuzz FUZZ_TARGETS=fuzz_token FUZZ_MAX_LEN=8192
 
 FUZZ_SECONDS ?= 20
+# capture/pipeline inputs are whole pcaps; tokens are far smaller
+FUZZ_MAX_LEN ?= 65536
 FUZZ_BUILD   := build-fuzz
 FUZZ_CC      ?= clang
 FUZZ_SAN     := -fsanitize=address,undefined -fno-sanitize-recover=undefined
@@ -50,7 +52,7 @@ fuzz: fuzz-build
 		mkdir -p $(FUZZ_BUILD)/corpus/$$t tests/fuzz/corpus/$$t; \
 		echo "fuzz: $$t for $(FUZZ_SECONDS) s"; \
 		if UBSAN_OPTIONS=halt_on_error=1:print_stacktrace=1 \
-		   $(FUZZ_BUILD)/$$t -max_total_time=$(FUZZ_SECONDS) -max_len=8192 \
+		   $(FUZZ_BUILD)/$$t -max_total_time=$(FUZZ_SECONDS) -max_len=$(FUZZ_MAX_LEN) \
 			-artifact_prefix=$(FUZZ_BUILD)/$$t- -print_final_stats=1 \
 			$(FUZZ_BUILD)/corpus/$$t tests/fuzz/corpus/$$t >$(FUZZ_BUILD)/$$t.log 2>&1; \
 		then tail -n 12 $(FUZZ_BUILD)/$$t.log; \
