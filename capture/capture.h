@@ -75,7 +75,8 @@ struct cap_stats {
 	uint64_t tcp_retransmit;   /* segments or bytes already delivered */
 	uint64_t tcp_overlap_conflict; /* overlapping bytes that differed */
 	uint64_t tcp_ooo_held;     /* segments held out of order */
-	uint64_t tcp_ooo_dropped;  /* out-of-order segments over the cap */
+	uint64_t tcp_ooo_dropped;  /* out-of-order segments over the cap: the
+				      hole before them became a gap */
 	uint64_t tcp_gaps;         /* holes delivered as gaps */
 	uint64_t tcp_gap_bytes;
 	uint64_t kernel_drops;     /* live: pcap_stats ps_drop */
@@ -83,8 +84,10 @@ struct cap_stats {
 };
 
 struct cap_config {
-	uint64_t memcap_bytes;        /* everything capture/ holds; 0 = default */
-	uint64_t flow_ooo_cap_bytes;  /* out-of-order bytes held per flow */
+	uint64_t memcap_bytes;        /* flows, held segments, fragments;
+					 0 = default 256 MiB */
+	uint64_t flow_ooo_cap_bytes;  /* out-of-order bytes held per flow and
+					 direction; 0 = default 1 MiB */
 	uint64_t idle_timeout_us;     /* 0 = default (5 min) */
 	int snaplen;                  /* live: default 262144 */
 	int buffer_kib;               /* live: -B, 0 = libpcap default */
@@ -109,13 +112,20 @@ struct capture *cap_open_live(const char *iface, const struct cap_config *cfg,
  * a read error.  Returns 0 at the end of input or on break, -1 on error
  * (message in err: the file and the byte offset of the damage).  Packets
  * before the damage are processed.
+ * The message is "FILE: truncated at byte offset N (libpcap's words)" or
+ * "FILE: damaged at byte offset N (...)", N the start of the bad record
+ * (pcap) or block (pcapng).  With several files, a damaged one stops
+ * alone: the others are read to their end, then -1 is returned.
  */
 int cap_run(struct capture *c, char *err, size_t errlen);
 void cap_break(struct capture *c);       /* async-signal-safe */
 
-/* close every open flow (CLOSE_EOF) so the layers above flush */
+/* close every open flow (CLOSE_EOF), in flow_id order, so the layers
+   above flush */
 void cap_flush(struct capture *c);
 const struct cap_stats *cap_get_stats(struct capture *c);
+/* frees everything; flows still open are first closed as by cap_flush,
+   so callbacks may run here (NULL is accepted) */
 void cap_close(struct capture *c);
 
 /*

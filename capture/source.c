@@ -195,15 +195,33 @@ struct capture *cap_open_live(const char *iface, const struct cap_config *cfg,
 	return c;
 }
 
+/*
+ * pcapng: libpcap reads a block's 8-byte header, then the rest; its message
+ * says how much of the failed read it got, so the block began that much
+ * (plus the header) before where the stream stopped.
+ */
+static uint64_t pcapng_damage_offset(struct cap_src *s, const char *msg)
+{
+	long pos = ftell(pcap_file(s->p));
+	const char *t = strstr(msg, "tried to read ");
+	const char *g = strstr(msg, "only got ");
+	unsigned long want, got;
+	if (pos < 0)
+		return 0;
+	if (!t || !g || sscanf(t, "tried to read %lu", &want) != 1 ||
+	    sscanf(g, "only got %lu", &got) != 1)
+		return (uint64_t)pos;
+	uint64_t back = got + (want == 8 ? 0 : 8);
+	return back <= (uint64_t)pos ? (uint64_t)pos - back : (uint64_t)pos;
+}
+
 /* the message for a read error: where in the file the damage starts */
 static void src_error(struct cap_src *s, char *err, size_t errlen)
 {
 	const char *msg = pcap_geterr(s->p);
 	uint64_t off = s->offset;
-	if (s->pcapng) {
-		long pos = ftell(pcap_file(s->p));
-		off = pos >= 0 ? (uint64_t)pos : 0;
-	}
+	if (s->pcapng)
+		off = pcapng_damage_offset(s, msg);
 	if (strstr(msg, "truncated"))
 		snprintf(err, errlen, "%s: truncated at byte offset %llu (%s)",
 			 s->path, (unsigned long long)off, msg);

@@ -15,8 +15,10 @@ Then the facts the MANIFEST states at TCP level.
 usage: check_pcaps.py CAPDUMP PCAPDIR
 """
 import re
+import struct
 import subprocess
 import sys
+import tempfile
 
 CAPDUMP, DIR = sys.argv[1], sys.argv[2]
 FILES = ["zeek-erspan-sharepoint.pcap", "ndpi-webdav.pcap",
@@ -170,8 +172,44 @@ def check_file(name):
     return flows, stats
 
 
+def record_starts(data):
+    """byte offsets where each record (pcap) or block (pcapng) begins"""
+    starts = []
+    if data[:4] == b"\x0a\x0d\x0d\x0a":
+        o = 0
+        while o + 8 <= len(data):
+            starts.append(o)
+            o += struct.unpack("<I", data[o + 4:o + 8])[0]
+    else:
+        o = 24
+        while o + 16 <= len(data):
+            starts.append(o)
+            o += 16 + struct.unpack("<I", data[o + 8:o + 12])[0]
+    return starts
+
+
+def check_truncated(name):
+    """cut the file inside a record: exit 1, the offset of that record"""
+    data = open(f"{DIR}/{name}", "rb").read()
+    starts = record_starts(data)
+    for cut in (starts[len(starts) // 2] + 5, starts[-1] + 3, len(data) - 1):
+        start = max(o for o in starts if o < cut)
+        with tempfile.NamedTemporaryFile(suffix=".cut") as t:
+            t.write(data[:cut])
+            t.flush()
+            p = subprocess.run([CAPDUMP, t.name], capture_output=True, text=True)
+            want = f"{t.name}: truncated at byte offset {start} "
+            if p.returncode != 1 or want not in p.stderr:
+                fail(f"{name} cut at {cut}: rc {p.returncode}, stderr {p.stderr!r}, want {want!r}")
+            elif "flow 1 " not in p.stdout:
+                fail(f"{name} cut at {cut}: flows before the damage not delivered")
+    print(f"{name}: truncated copies report the damaged record's offset")
+
+
 def main():
     res = {n: check_file(n) for n in FILES}
+    check_truncated("zeek-erspan-sharepoint.pcap")
+    check_truncated("ndpi-webdav.pcap")
 
     flows, st = res["zeek-erspan-sharepoint.pcap"]
     to80 = [f for f in flows if f["b"] == "192.168.69.2:80"]
