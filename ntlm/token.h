@@ -17,6 +17,18 @@
  *    U+FFFD), NUL-terminated, owned by the token; auth_token_free frees it.
  *  - no password (Basic) is ever stored; NT/LM responses and session keys
  *    are stored only as lengths unless AUTH_KEEP_SECRETS is passed.
+ *  - raw holds the base64-decoded NTLM / Negotiate token (never a Basic
+ *    credential); krb.ap_req points into it.  auth_token_free frees what
+ *    the keytab decrypter added to krb too (krbtkt_info_free).
+ *  - the anomaly names come from the decoders: ntlm/ntlmssp.h (ntlm_*),
+ *    ntlm/der.h (der_*), ntlm/spnego.h (spnego_*), ntlm/kerberos.h
+ *    (krb_*), ntlm/basic_digest.h (basic_*, digest_*), and here:
+ *    "bad_base64", "empty_token".
+ *  - auth_challenges_decode splits a list on the commas that start a new
+ *    challenge (RFC 7235 2.1: a token not followed by '='), never on commas
+ *    inside auth-params or quoted strings.
+ *  - JSON / text rendering: ntlm/token_json.h; `authscope decode`:
+ *    ntlm/decode_cli.h.
  */
 #ifndef AUTHSCOPE_TOKEN_H
 #define AUTHSCOPE_TOKEN_H

@@ -3,6 +3,7 @@
 
 #include <inttypes.h>
 #include <string.h>
+#include <time.h>
 
 #include "ntlm/kerberos.h"
 #include "ntlm/ntlmssp.h"
@@ -45,6 +46,25 @@ static bool zero8(const uint8_t *p)
 	return true;
 }
 
+/* FILETIME (100 ns since 1601) as ISO 8601 UTC, for people */
+static void put_filetime(json_t *o, const char *k, uint64_t ft)
+{
+	char buf[96];   /* room for any int fields gcc can imagine */
+	time_t secs;
+	struct tm tm;
+	const uint64_t epoch_diff_s = 11644473600ULL;
+
+	if (ft / 10000000ULL < epoch_diff_s)
+		return;
+	secs = (time_t)(ft / 10000000ULL - epoch_diff_s);
+	if (!gmtime_r(&secs, &tm))
+		return;
+	snprintf(buf, sizeof buf, "%04d-%02d-%02dT%02d:%02d:%02d.%07uZ", tm.tm_year + 1900,
+		 tm.tm_mon + 1, tm.tm_mday, tm.tm_hour, tm.tm_min, tm.tm_sec,
+		 (unsigned)(ft % 10000000ULL));
+	json_object_set_new(o, k, json_string(buf));
+}
+
 static json_t *target_info_json(const struct ntlm_msg *m)
 {
 	json_t *ti = json_object();
@@ -56,8 +76,10 @@ static json_t *target_info_json(const struct ntlm_msg *m)
 	put_str(ti, "dns_domain_name", m->dns_domain);
 	put_str(ti, "dns_tree_name", m->dns_tree);
 	put_str(ti, "target_name", m->av_target_name);
-	if (m->av_timestamp)
+	if (m->av_timestamp) {
 		json_object_set_new(ti, "timestamp", json_integer((json_int_t)m->av_timestamp));
+		put_filetime(ti, "timestamp_utc", m->av_timestamp);
+	}
 	if (m->has_av_flags) {
 		snprintf(buf, sizeof buf, "0x%08" PRIx32, m->av_flags);
 		json_object_set_new(ti, "flags", json_string(buf));
@@ -109,9 +131,11 @@ static json_t *ntlm_json(const struct auth_token *t, bool secrets)
 			put_hex(o, "client_challenge", m->client_challenge, 8);
 		if (m->ntlmv2) {
 			json_t *ti = target_info_json(m);
-			if (m->blob_timestamp)
+			if (m->blob_timestamp) {
 				json_object_set_new(ti, "blob_timestamp",
 						    json_integer((json_int_t)m->blob_timestamp));
+				put_filetime(ti, "blob_timestamp_utc", m->blob_timestamp);
+			}
 			json_object_set_new(o, "target_info", ti);
 		}
 		if (secrets) {
@@ -234,6 +258,7 @@ static const struct { const char *key, *label; } labels[] = {
 	{ "dns_computer_name", "DNS Computer Name" }, { "dns_domain_name", "DNS Domain Name" },
 	{ "dns_tree_name", "DNS Tree Name" }, { "timestamp", "Timestamp (FILETIME)" },
 	{ "blob_timestamp", "NTLMv2 blob timestamp (FILETIME)" },
+	{ "timestamp_utc", "Timestamp" }, { "blob_timestamp_utc", "NTLMv2 blob timestamp" },
 	{ "channel_bindings", "Channel bindings present" },
 	{ "domain", "Domain name" }, { "user", "User name" }, { "workstation", "Host name" },
 	{ "password_type", "Password type" }, { "lm_response_len", "LM response length" },

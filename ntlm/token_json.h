@@ -9,10 +9,12 @@
  *            negotiate_workstation; Type 2 server_challenge (hex),
  *            target_name, target_info {nb_computer_name, nb_domain_name,
  *            dns_computer_name, dns_domain_name, dns_tree_name,
- *            target_name, timestamp, flags, channel_bindings}; Type 3
+ *            target_name, timestamp (FILETIME), timestamp_utc, flags,
+ *            channel_bindings}; Type 3
  *            domain, user, workstation, password_type, lm_response_len,
  *            nt_response_len, session_key_len, ntlmv2, ess, anonymous,
- *            mic_present, client_challenge, target_info (v2 blob pairs)
+ *            mic_present, client_challenge, target_info (v2 blob pairs,
+ *            plus blob_timestamp, blob_timestamp_utc)
  *   spnego   token, mech_types [], req_flags, mech_token, mech_list_mic,
  *            neg_state, supported_mech
  *   kerberos msg_type, realm, sname, etype, kvno, authenticator_etype,

@@ -757,6 +757,14 @@ static void test_capture_ntlm(void **state)
 	assert_true(t.ntlm.has_av_flags);
 	assert_true(t.ntlm.av_flags & 2);
 	assert_string_equal(t.ntlm.blob_target_spn, "HTTP/192.168.69.2");
+	{
+		/* tshark shows this blob timestamp as Sep 15, 2015 20:39:38.139125500 UTC */
+		json_t *j = auth_token_to_json(&t, false);
+		json_t *ti = json_object_get(json_object_get(j, "ntlm"), "target_info");
+		assert_string_equal(json_string_value(json_object_get(ti, "blob_timestamp_utc")),
+				    "2015-09-15T20:39:38.1391255Z");
+		json_decref(j);
+	}
 	auth_token_free(&t);
 
 	decode_str(sample("zeek-erspan-sharepoint.pcap frame 101"), &t);
