@@ -142,6 +142,16 @@ static const llhttp_settings_t resp_settings;
 
 /* ---- small helpers ---------------------------------------------------- */
 
+/* "HTTP/x.y" without printf on the per-message path */
+static void fmt_proto(char out[16], unsigned major, unsigned minor)
+{
+	memcpy(out, "HTTP/", 5);
+	out[5] = (char)('0' + major % 10);
+	out[6] = '.';
+	out[7] = (char)('0' + minor % 10);
+	out[8] = 0;
+}
+
 static struct hdir *dir_of(llhttp_t *p)
 {
 	return p->data;
@@ -313,6 +323,45 @@ static void val_put(struct http_conn *c, struct hdir *d, uint8_t b)
 	f->len++;
 }
 
+/* n bytes with no NUL among them, up to the value's cap */
+static void val_run(struct http_conn *c, struct hdir *d, const uint8_t *p, size_t n)
+{
+	struct arena *a = d->val_ar;
+	struct fref *f = d->val;
+	size_t k = d->val_cap - f->len;
+
+	if (k > n)
+		k = n;
+	if (k) {
+		if (!arena_reserve(a, k)) {
+			*tx_anom(c, d) |= HTTP_ANOM_HEADER_LIMIT;
+			val_flag_cut(c, d);
+			return;
+		}
+		memcpy(a->buf + a->len, p, k);
+		a->len += k;
+		a->buf[a->len] = 0;
+		f->len += (uint32_t)k;
+	}
+	if (k < n)
+		val_flag_cut(c, d);
+}
+
+/* bytes of the current value, NULs dropped (strings are C strings) */
+static void val_bytes(struct http_conn *c, struct hdir *d, struct rd *r)
+{
+	while (rd_left(r) && !d->val_cut) {
+		const uint8_t *base = rd_ptr(r), *z;
+		size_t left = rd_left(r), run;
+		z = memchr(base, 0, left);
+		run = z ? (size_t)(z - base) : left;
+		val_run(c, d, base, run);
+		rd_skip(r, run);
+		if (rd_left(r))
+			rd_skip(r, 1);         /* the NUL */
+	}
+}
+
 /* raw bytes of the current value (no folding: URL, reason) */
 static void val_raw(struct http_conn *c, struct hdir *d, const char *at, size_t len)
 {
@@ -320,11 +369,7 @@ static void val_raw(struct http_conn *c, struct hdir *d, const char *at, size_t 
 
 	if (!d->val || !d->val->open)
 		return;
-	while (rd_left(&r) && !d->val_cut) {
-		uint8_t b = rd_u8(&r);
-		if (b)
-			val_put(c, d, b);
-	}
+	val_bytes(c, d, &r);
 }
 
 static void val_trim(struct hdir *d)
@@ -346,18 +391,20 @@ static void val_header(struct http_conn *c, struct hdir *d, const char *at, size
 
 	if (!d->val || !d->val->open)
 		return;
-	while (rd_left(&r) && !d->val_cut) {
-		uint8_t b = rd_u8(&r);
-		if (d->fold_ws) {
-			if (b == ' ' || b == '\t')
-				continue;
-			d->fold_ws = false;
-			if (d->val->len)
-				val_put(c, d, ' ');
+	if (d->fold_ws) {
+		while (rd_left(&r)) {
+			const uint8_t *b = rd_ptr(&r);
+			if (*b != ' ' && *b != '\t')
+				break;
+			rd_skip(&r, 1);
 		}
-		if (b)
-			val_put(c, d, b);
+		if (!rd_left(&r))
+			return;            /* still inside the fold's blanks */
+		d->fold_ws = false;
+		if (d->val->len)
+			val_put(c, d, ' ');
 	}
+	val_bytes(c, d, &r);
 }
 
 static void val_close(struct hdir *d)
@@ -724,8 +771,7 @@ static void set_status(struct hdir *d)
 	if (!s)
 		return;
 	s->tx.status = d->p.status_code;
-	snprintf(s->tx.resp_protocol, sizeof(s->tx.resp_protocol), "HTTP/%u.%u",
-		 d->p.http_major, d->p.http_minor);
+	fmt_proto(s->tx.resp_protocol, d->p.http_major, d->p.http_minor);
 }
 
 static int cb_status_complete(llhttp_t *p)
@@ -762,24 +808,26 @@ static int cb_field(llhttp_t *p, const char *at, size_t len)
 
 static enum fid name_fid(const struct hdir *d)
 {
-	static const struct { const char *n; enum fid f; int role; } map[] = {
-		{ "host", F_HOST, K_REQ },
-		{ "user-agent", F_UA, K_REQ },
-		{ "referer", F_REFERER, K_REQ },
-		{ "authorization", F_AUTHZ, K_REQ },
-		{ "proxy-authorization", F_PAUTHZ, K_REQ },
-		{ "x-forwarded-for", F_XFF, K_REQ },
-		{ "www-authenticate", F_WWW, K_RESP },
-		{ "proxy-authenticate", F_PAUTHN, K_RESP },
-		{ "persistent-auth", F_PERSIST, K_RESP },
-		{ "connection", F_CONNECTION, K_RESP },
+#define NAME(s) s, sizeof(s) - 1
+	static const struct { const char *n; size_t len; enum fid f; int role; } map[] = {
+		{ NAME("host"), F_HOST, K_REQ },
+		{ NAME("user-agent"), F_UA, K_REQ },
+		{ NAME("referer"), F_REFERER, K_REQ },
+		{ NAME("authorization"), F_AUTHZ, K_REQ },
+		{ NAME("proxy-authorization"), F_PAUTHZ, K_REQ },
+		{ NAME("x-forwarded-for"), F_XFF, K_REQ },
+		{ NAME("www-authenticate"), F_WWW, K_RESP },
+		{ NAME("proxy-authenticate"), F_PAUTHN, K_RESP },
+		{ NAME("persistent-auth"), F_PERSIST, K_RESP },
+		{ NAME("connection"), F_CONNECTION, K_RESP },
 	};
+#undef NAME
 	size_t i;
 
 	if (d->name_len > sizeof(d->name))
 		return F_NONE;
 	for (i = 0; i < sizeof(map) / sizeof(map[0]); i++)
-		if (map[i].role == d->role && strlen(map[i].n) == d->name_len &&
+		if (map[i].len == d->name_len && map[i].role == d->role &&
 		    !memcmp(map[i].n, d->name, d->name_len))
 			return map[i].f;
 	return F_NONE;
@@ -914,8 +962,7 @@ static int cb_req_headers(llhttp_t *p)
 	val_close(d);
 	d->in_body = true;
 	if (s)
-		snprintf(s->tx.protocol, sizeof(s->tx.protocol), "HTTP/%u.%u",
-			 p->http_major, p->http_minor);
+		fmt_proto(s->tx.protocol, p->http_major, p->http_minor);
 	return 0;
 }
 
