@@ -1,7 +1,6 @@
 /* der.c - see der.h */
 #include "ntlm/der.h"
 
-#include <stdio.h>
 #include <string.h>
 
 static const char *read_tag(struct rd *r, struct der_tlv *t)
@@ -125,6 +124,23 @@ bool der_bits32(struct rd v, uint32_t *out)
 	return rd_ok(&v);
 }
 
+/* append the decimal digits of v at buf[*o], keeping room for the NUL */
+static bool put_dec(char *buf, size_t n, size_t *o, uint64_t v)
+{
+	char tmp[24];
+	int k = 0;
+
+	do {
+		tmp[k++] = (char)('0' + v % 10);
+		v /= 10;
+	} while (v);
+	if (*o + (size_t)k >= n)
+		return false;
+	while (k > 0)
+		buf[(*o)++] = tmp[--k];
+	return true;
+}
+
 bool der_oid_str(struct rd v, char *buf, size_t n)
 {
 	size_t o = 0;
@@ -139,28 +155,30 @@ bool der_oid_str(struct rd v, char *buf, size_t n)
 		uint64_t arc = 0;
 		uint8_t b;
 		int k = 0;
-		int w;
 		do {
 			b = rd_u8(&v);
 			if (!rd_ok(&v) || ++k > 9)
-				return false;
+				goto bad;
 			arc = (arc << 7) | (b & 0x7f);
 		} while (b & 0x80);
 		if (first) {
 			unsigned a = arc < 40 ? 0 : arc < 80 ? 1 : 2;
-			w = snprintf(buf + o, n - o, "%u.%llu", a,
-				     (unsigned long long)(arc - 40u * a));
+			if (!put_dec(buf, n, &o, a))
+				goto bad;
+			arc -= 40u * a;
 			first = false;
-		} else {
-			w = snprintf(buf + o, n - o, ".%llu", (unsigned long long)arc);
 		}
-		if (w < 0 || (size_t)w >= n - o) {
-			buf[0] = '\0';
-			return false;
-		}
-		o += (size_t)w;
+		if (o + 1 >= n)
+			goto bad;
+		buf[o++] = '.';
+		if (!put_dec(buf, n, &o, arc))
+			goto bad;
 	}
+	buf[o] = '\0';
 	return true;
+bad:
+	buf[0] = '\0';
+	return false;
 }
 
 bool der_is(const struct der_tlv *t, enum der_class cls, uint32_t tag)

@@ -477,6 +477,8 @@ static void test_base64(void **state)
 	assert_false(b64_decode("TR==", 4, &out, &n));     /* bits under '=' */
 	assert_false(b64_decode("TWF=TWFu", 8, &out, &n)); /* pad then more */
 	assert_false(b64_decode("TWFu-_", 6, &out, &n));   /* base64url */
+	assert_false(b64_decode("TWFuTW\x80uTWFu", 12, &out, &n)); /* not the last quad */
+	assert_false(b64_decode("TWFuTW=uTWFu", 12, &out, &n));
 	assert_null(out);
 
 	auth_token_decode("NTLM TlRM!!!!", 13, 0, &t);
@@ -953,6 +955,16 @@ static void test_names(void **state)
 	assert_string_equal(ntlm_flag_name(19), "NEGOTIATE_EXTENDED_SESSIONSECURITY");
 	assert_null(ntlm_flag_name(3));
 	assert_string_equal(krb_error_name(37), "KRB5KRB_AP_ERR_SKEW");
+	{
+		char oid[16];
+		static const uint8_t big[] = { 0x88, 0x37, 0x01 };      /* 2.999.1 */
+		static const uint8_t unterminated[] = { 0x2b, 0x86 };
+		assert_true(der_oid_str(rd_init(big, sizeof big), oid, sizeof oid));
+		assert_string_equal(oid, "2.999.1");
+		assert_false(der_oid_str(rd_init(big, sizeof big), oid, 6));   /* no room */
+		assert_string_equal(oid, "");
+		assert_false(der_oid_str(rd_init(unterminated, sizeof unterminated), oid, sizeof oid));
+	}
 	{
 		struct auth_token t;
 		decode_str("Bearer abc.def", &t);
