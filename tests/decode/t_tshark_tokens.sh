@@ -30,7 +30,10 @@ FIELDS = ["ntlmssp.messagetype", "ntlmssp.negotiateflags",
           "ntlmssp.challenge.target_info.dns_domain_name",
           "kerberos.realm", "kerberos.SNameString", "kerberos.msg_type",
           "kerberos.etype", "kerberos.kvno",
-          "spnego.negResult", "spnego.MechType", "spnego.supportedMech"]
+          "spnego.negResult", "spnego.MechType", "spnego.supportedMech",
+          "ntlmssp.auth.ntresponse", "ntlmssp.auth.lmresponse",
+          "ntlmssp.ntlmv2_response.ntproofstr", "ntlmssp.ntlmclientchallenge",
+          "ntlmssp.authenticate.mic", "ntlmssp.version.build_number"]
 
 def tshark(path):
     cmd = ["tshark", "-r", path, "-Y", " || ".join(HEADERS), "-T", "fields",
@@ -59,6 +62,12 @@ def decode(values):
     return [json.loads(l) for l in lines]
 
 def normalise(field, vals):
+    # tshark shows a MIC field whenever the payload starts late enough to
+    # leave room for one, even 16 zero bytes (the arkime synthetic Type 3s);
+    # authscope reports mic_present only for a non-zero MIC or one that
+    # MsvAvFlags announces, so an all-zero tshark MIC counts as none.
+    if field == "ntlmssp.authenticate.mic":
+        return [v for v in vals if v.strip("0")]
     # tshark prints a zero-length NTLMSSP string as "NULL" (its
     # dissect_ntlmssp_string); authscope omits the key.
     if field.startswith("ntlmssp.") and field.endswith(("username", "domain", "hostname", "callingworkstation", "target_name")):
@@ -105,6 +114,23 @@ for path in sorted(glob.glob(os.path.join(pcaps, "*.pcap"))):
         for key, fld in (("user", "ntlmssp.auth.username"), ("domain", "ntlmssp.auth.domain"),
                          ("workstation", "ntlmssp.auth.hostname")):
             check(where, "ntlm " + key, [n[key] for n in t3 if key in n], g(fld))
+        check(where, "nt response length", [n["nt_response_len"] for n in t3 if n["nt_response_len"]],
+              [len(x) // 2 for x in g("ntlmssp.auth.ntresponse")])
+        check(where, "lm response length", [n["lm_response_len"] for n in t3 if n["lm_response_len"]],
+              [len(x) // 2 for x in g("ntlmssp.auth.lmresponse")])
+        # NTLMv2 <=> tshark found an NTProofStr (an NTLMv2_RESPONSE)
+        check(where, "NTLMv2", [n["password_type"] == "NTLMv2" for n in t3],
+              [bool(g("ntlmssp.ntlmv2_response.ntproofstr"))] * len(t3))
+        check(where, "MIC present", [n["mic_present"] for n in t3],
+              [bool(g("ntlmssp.authenticate.mic"))] * len(t3))
+        # tshark's ntlmssp.ntlmclientchallenge is the LM field's first 8
+        # bytes, which is the client challenge only for NTLMv1 with ESS
+        ess = [n for n in t3 if n["ess"]]
+        if ess:
+            check(where, "ESS client challenge", [n["client_challenge"] for n in ess],
+                  g("ntlmssp.ntlmclientchallenge"))
+        check(where, "version build", [str(n["version"]["build"]) for n in ntlm if "version" in n],
+              g("ntlmssp.version.build_number"))
         for key, fld in (("negotiate_domain", "ntlmssp.negotiate.domain"),
                          ("negotiate_workstation", "ntlmssp.negotiate.callingworkstation")):
             check(where, "ntlm " + key, [n[key] for n in t1 if key in n], g(fld))
