@@ -336,14 +336,15 @@ static const char *decode_type3(struct rd *r, struct ntlm_msg *m, unsigned flags
 		rd_seek(&mr, 72);
 		mic = rd_bytes(&mr, 16);
 		if (mic) {
-			bool nonzero = false;
 			memcpy(m->mic, mic, 16);
 			for (i = 0; i < 16; i++)
-				nonzero |= mic[i] != 0;
-			m->has_mic = nonzero ||
-				(m->has_av_flags && (m->av_flags & AV_FLAG_MIC_PRESENT));
+				m->has_mic |= mic[i] != 0;
 		}
 	}
+	/* the client said it sent a MIC but there is none: what a relay that
+	   strips the MIC leaves behind (CVE-2019-1040, "drop the MIC") */
+	if (m->has_av_flags && (m->av_flags & AV_FLAG_MIC_PRESENT) && !m->has_mic && !bad)
+		bad = "ntlm_mic_missing";
 	if (m->nt_len == 24 && (m->flags & NTLMSSP_NEGOTIATE_EXTENDED_SESSIONSECURITY) &&
 	    fs[F_LM].len >= 8 && !field_bad(&fs[F_LM])) {
 		struct rd lv = fs[F_LM].view;

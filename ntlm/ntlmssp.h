@@ -7,7 +7,8 @@
  * what was decoded safely and returns NULL, or a stable anomaly name
  * ("ntlm_bad_signature", "ntlm_bad_type", "ntlm_truncated",
  * "ntlm_bad_offset", "ntlm_bad_av_pair", "ntlm_too_many_av_pairs",
- * "ntlm_bad_v2_blob").  A Type 3 whose user field is out of range has no
+ * "ntlm_bad_v2_blob", "ntlm_mic_missing": MsvAvFlags announces a MIC that
+ * is absent or all zeros).  A Type 3 whose user field is out of range has no
  * user (never a guessed one).  Strings are owned by m.
  */
 #ifndef AUTHSCOPE_NTLMSSP_H

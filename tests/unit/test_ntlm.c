@@ -201,6 +201,7 @@ struct t3_fields {
 	const uint8_t *user; size_t user_len;
 	const uint8_t *ws; size_t ws_len;
 	long user_off;   /* -1: natural place; else forced offset */
+	const uint8_t *mic;   /* non-NULL: 88-byte header with Version + MIC */
 };
 
 /* hand-built AUTHENTICATE: 64-byte header (no version), payload after */
@@ -208,7 +209,7 @@ static void build_type3(struct buf *d, const struct t3_fields *f)
 {
 	const uint8_t *data[5] = { f->lm, f->nt, f->domain, f->user, f->ws };
 	size_t len[5] = { f->lm_len, f->nt_len, f->domain_len, f->user_len, f->ws_len };
-	uint32_t off = 64;
+	uint32_t off = f->mic ? 88 : 64;
 	int i;
 
 	d->n = 0;
@@ -224,7 +225,11 @@ static void build_type3(struct buf *d, const struct t3_fields *f)
 		off += (uint32_t)len[i];
 	}
 	buf_le16(d, 0); buf_le16(d, 0); buf_le32(d, off);   /* session key */
-	buf_le32(d, f->flags);
+	buf_le32(d, f->flags | (f->mic ? NTLMSSP_NEGOTIATE_VERSION : 0));
+	if (f->mic) {
+		buf_put(d, "\x0a\x00\x61\x4a\x00\x00\x00\x0f", 8);   /* 10.0.19041 */
+		buf_put(d, f->mic, 16);
+	}
 	for (i = 0; i < 5; i++)
 		buf_put(d, data[i], len[i]);
 }
@@ -283,7 +288,7 @@ static void test_user_offset_out_of_range(void **state)
 {
 	struct auth_token t;
 	struct buf d;
-	struct t3_fields f = { 0x00000001, NULL, 0, resp24, 24, u16_dom, 6, u16_user, 6, NULL, 0, 4000 };
+	struct t3_fields f = { 0x00000001, NULL, 0, resp24, 24, u16_dom, 6, u16_user, 6, NULL, 0, 4000, NULL };
 	(void)state;
 	/* hand-built: the user field points past the message */
 	build_type3(&d, &f);
@@ -307,7 +312,7 @@ static void test_password_types(void **state)
 	struct auth_token t;
 	struct buf d;
 	static const uint8_t zero1[1] = { 0 };
-	struct t3_fields f = { 0x00000001, zeros24, 24, resp24, 24, u16_dom, 6, u16_user, 6, NULL, 0, -1 };
+	struct t3_fields f = { 0x00000001, zeros24, 24, resp24, 24, u16_dom, 6, u16_user, 6, NULL, 0, -1, NULL };
 	(void)state;
 	/* hand-built: LM all zeros, NT 24 bytes: NTLMv1 (length decides) */
 	build_type3(&d, &f);
@@ -338,7 +343,7 @@ static void test_password_types(void **state)
 	   short for a blob */
 	{
 		uint8_t nt30[30] = { 0 };
-		struct t3_fields g = { 0x00000001, NULL, 0, nt30, 30, NULL, 0, u16_user, 6, NULL, 0, -1 };
+		struct t3_fields g = { 0x00000001, NULL, 0, nt30, 30, NULL, 0, u16_user, 6, NULL, 0, -1, NULL };
 		build_type3(&d, &g);
 		decode_raw("NTLM", d.b, d.n, 0, &t);
 		assert_string_equal(t.anomaly, "ntlm_bad_v2_blob");
@@ -348,13 +353,57 @@ static void test_password_types(void **state)
 	}
 }
 
+static void test_mic(void **state)
+{
+	struct auth_token t;
+	struct buf d, blob = { .n = 0 };
+	static const uint8_t zero_mic[16];
+	static const uint8_t some_mic[16] = { 0x48, 0x16, 0x35, 0x6e, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12 };
+	struct t3_fields f = { 0x00000001, zeros24, 24, NULL, 0, u16_dom, 6, u16_user, 6, NULL, 0, -1,
+			       some_mic };
+	(void)state;
+	/* hand-built NTLMv2 response whose blob sets MsvAvFlags = MIC present */
+	buf_put(&blob, "0123456789abcdef", 16);                /* NTProofStr */
+	buf_put(&blob, "\x01\x01\0\0\0\0\0\0", 8);
+	buf_put(&blob, "\0\0\0\0\0\0\0\0", 8);             /* timestamp */
+	buf_put(&blob, "\xaa\xaa\xaa\xaa\xaa\xaa\xaa\xaa", 8);
+	buf_put(&blob, "\0\0\0\0", 4);
+	buf_le16(&blob, 6); buf_le16(&blob, 4); buf_le32(&blob, 2);
+	buf_le16(&blob, 0); buf_le16(&blob, 0);
+	f.nt = blob.b;
+	f.nt_len = blob.n;
+	build_type3(&d, &f);
+	decode_raw("NTLM", d.b, d.n, 0, &t);
+	assert_null(t.anomaly);
+	assert_true(t.ntlm.has_mic);
+	assert_memory_equal(t.ntlm.mic, some_mic, 16);
+	assert_int_equal(t.ntlm.ver_build, 19041);
+	auth_token_free(&t);
+
+	/* hand-built: the same with the MIC zeroed ("drop the MIC") */
+	f.mic = zero_mic;
+	build_type3(&d, &f);
+	decode_raw("NTLM", d.b, d.n, 0, &t);
+	assert_string_equal(t.anomaly, "ntlm_mic_missing");
+	assert_false(t.ntlm.has_mic);
+	assert_string_equal(t.ntlm.user, "bob");
+	auth_token_free(&t);
+
+	/* hand-built: and with no room for a MIC at all */
+	f.mic = NULL;
+	build_type3(&d, &f);
+	decode_raw("NTLM", d.b, d.n, 0, &t);
+	assert_string_equal(t.anomaly, "ntlm_mic_missing");
+	auth_token_free(&t);
+}
+
 static void test_oem_and_utf16_strings(void **state)
 {
 	struct auth_token t;
 	struct buf d;
 	/* hand-built: OEM strings (no NEGOTIATE_UNICODE) */
 	static const uint8_t oem_user[] = { 'a', 'l', 'i', 'c', 'e' };
-	struct t3_fields f = { 0x00000002, NULL, 0, resp24, 24, NULL, 0, oem_user, 5, NULL, 0, -1 };
+	struct t3_fields f = { 0x00000002, NULL, 0, resp24, 24, NULL, 0, oem_user, 5, NULL, 0, -1, NULL };
 	/* hand-built: a lone high surrogate, then an embedded NUL, then a
 	   control character: each is kept visible, never dropped or cut */
 	static const uint8_t odd_user[] = { 'x', 0, 0x00, 0xd8, 'y', 0, 0, 0, 'z', 0, 0x01, 0 };
@@ -994,6 +1043,7 @@ int main(void)
 		cmocka_unit_test(test_truncated_header),
 		cmocka_unit_test(test_user_offset_out_of_range),
 		cmocka_unit_test(test_password_types),
+		cmocka_unit_test(test_mic),
 		cmocka_unit_test(test_oem_and_utf16_strings),
 		cmocka_unit_test(test_av_pairs),
 		cmocka_unit_test(test_base64),
