@@ -88,6 +88,9 @@ struct cap_config {
 					 0 = default 256 MiB */
 	uint64_t flow_ooo_cap_bytes;  /* out-of-order bytes held per flow and
 					 direction; 0 = default 1 MiB */
+	uint64_t flow_user_bytes;     /* what the layers above hold per open
+					 flow, counted against memcap_bytes
+					 from flow_open to flow_close (0 = none) */
 	uint64_t idle_timeout_us;     /* 0 = default (5 min) */
 	int snaplen;                  /* live: default 262144 */
 	int buffer_kib;               /* live: -B, 0 = libpcap default */

@@ -460,6 +460,7 @@ static void flow_close(struct capture *c, struct flow *f, enum cap_close_reason 
 	flush_half(c, f, DIR_B_TO_A, false, 0, ts_us);
 	if (c->cb.flow_close)
 		c->cb.flow_close(c->cb.user, f->user, why, ts_us);
+	c->mem_bytes -= c->cfg.flow_user_bytes;   /* the layers above let go */
 	f->user = NULL;
 	lru_unlink(&ft->lru_head, &ft->lru_tail, f);
 	id_unlink(ft, f);
@@ -501,12 +502,12 @@ static struct flow *flow_new(struct capture *c, const struct pkt_tuple *t,
 {
 	struct flow_table *ft = &c->ft;
 	/* over the cap with nothing left to evict: one flow still goes through */
-	mem_reserve(c, NULL, sizeof(struct flow));
+	mem_reserve(c, NULL, sizeof(struct flow) + c->cfg.flow_user_bytes);
 	struct flow *f = pool_get(ft);
 	if (!f)
 		return NULL;
 	memset(f, 0, sizeof(*f));
-	c->mem_bytes += sizeof(*f);
+	c->mem_bytes += sizeof(*f) + c->cfg.flow_user_bytes;   /* upper layers' share */
 
 	bool src_is_a;
 	if (flags & TCPF_SYN) {
