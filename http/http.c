@@ -126,6 +126,7 @@ struct http_conn {
 	struct slot *spare;
 	struct slot scratch;         /* orphan and over-cap responses */
 	uint64_t overflow;           /* requests beyond the queue, in order after it */
+	uint64_t owed;               /* reported early (queue full): responses due first */
 
 	struct slot *req_cur;        /* request being parsed, NULL when not kept */
 	struct slot *resp_tgt;       /* owner of rf: response being read or waiting */
@@ -608,6 +609,16 @@ static void req_begin(struct http_conn *c, struct hdir *d, unsigned anom)
 	struct slot *s = NULL;
 
 	c->req_cur = NULL;
+	if (!c->overflow && c->q_len == HTTP_PIPELINE_MAX && q_at(c, 0) != c->resp_tgt) {
+		/* queue full: report the oldest now (one-sided captures keep
+		   every request) and owe its response to the FIFO */
+		struct slot *old = q_at(c, 0);
+		old->tx.anomalies |= HTTP_ANOM_PIPELINE_CAP;
+		old->req_done = true;
+		old->resp_final = true;
+		emit(c, old);
+		c->owed++;
+	}
 	if (!c->overflow && c->q_len < HTTP_PIPELINE_MAX)
 		s = slot_get(c);
 	if (!s) {
@@ -655,8 +666,15 @@ static void resp_choose(struct http_conn *c, uint64_t ts)
 			emit(c, s);
 		}
 	}
+	if (c->resp_resync)
+		c->owed = 0;            /* their answers were in the hole, if anywhere */
 	c->resp_resync = false;
-	if (c->q_len && q_at(c, 0)->tx.req_ts_us <= ts) {
+	if (c->owed) {
+		c->owed--;
+		s = &c->scratch;
+		s->tx.anomalies |= HTTP_ANOM_PIPELINE_CAP;
+		s->req_done = true;
+	} else if (c->q_len && q_at(c, 0)->tx.req_ts_us <= ts) {
 		s = q_at(c, 0);
 	} else if (!c->q_len && c->overflow) {
 		c->overflow--;

@@ -55,9 +55,13 @@
  *    lost; with pipelined requests sent in separate segments a lost whole
  *    response can shift the pairing, and those transactions carry
  *    HTTP_ANOM_GAP.  After a parse error (no bytes lost) pairing stays FIFO.
- *  - at most HTTP_PIPELINE_MAX requests wait for their responses with
- *    their fields kept; requests beyond it are still paired, but reported
- *    with method "" and HTTP_ANOM_PIPELINE_CAP.
+ *  - at most HTTP_PIPELINE_MAX requests wait for their responses.  When
+ *    one more comes, the oldest is reported at once (status -1,
+ *    HTTP_ANOM_PIPELINE_CAP), so a one-sided capture still reports every
+ *    request whole; if its response comes later it is reported on its own
+ *    (method "", HTTP_ANOM_PIPELINE_CAP) and pairing stays FIFO.  (Only
+ *    while the oldest's response is being read are newer requests reported
+ *    that way instead.)
  *  - more than HTTP_HEADERS_MAX header lines in a message, or a header line
  *    (other than the four auth headers) longer than HTTP_HEADER_LINE_MAX:
  *    HTTP_ANOM_HEADER_LIMIT; parsing goes on, nothing is buffered, memory

@@ -81,8 +81,9 @@ static void on_tx(void *user, void *cu, const struct http_tx *t)
 int main(int argc, char **argv)
 {
 	struct dump d;
-	struct http_callbacks hcb = { &d, on_tx };
-	struct cap_callbacks ccb = { &d, on_open, on_data, on_gap, on_close };
+	struct http_callbacks hcb = { .user = &d, .tx_done = on_tx };
+	struct cap_callbacks ccb = { .user = &d, .flow_open = on_open, .flow_data = on_data,
+				     .flow_gap = on_gap, .flow_close = on_close };
 	struct cap_config cfg;
 	struct capture *cap;
 	const struct http_stats *s;

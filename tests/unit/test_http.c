@@ -1088,11 +1088,14 @@ static void test_too_many_challenges(void **state)
 	fx_free(&f);
 }
 
-/* more pending requests than the queue keeps: pairing still right */
+/*
+ * More pending requests than the queue keeps: the oldest are reported
+ * early with their fields, their responses on their own, pairing intact.
+ */
 static void test_pipeline_cap(void **state)
 {
 	struct fx f;
-	int i, n = HTTP_PIPELINE_MAX + 5;
+	int i, n = HTTP_PIPELINE_MAX + 5, early = 5;
 	char buf[64];
 	(void)state;
 	fx_open(&f, true);
@@ -1100,21 +1103,56 @@ static void test_pipeline_cap(void **state)
 		snprintf(buf, sizeof(buf), "GET /%d HTTP/1.1\r\n\r\n", i);
 		put(&f, A, buf, 10);
 	}
+	assert_int_equal(f.r.n, early);
 	for (i = 0; i < n; i++) {
 		snprintf(buf, sizeof(buf), "HTTP/1.1 %d R\r\nContent-Length: 0\r\n\r\n", 200 + i);
 		put(&f, B, buf, 20);
 	}
+	assert_int_equal(f.r.n, n + early);
+	for (i = 0; i < n + early; i++)
+		assert_int_equal(f.r.tx[i].t.tx_id, i);
+	for (i = 0; i < early; i++) {           /* reported when the queue overflowed */
+		snprintf(buf, sizeof(buf), "/%d", i);
+		assert_string_equal(f.r.tx[i].url, buf);
+		assert_int_equal(f.r.tx[i].t.status, -1);
+		assert_true(f.r.tx[i].t.anomalies & HTTP_ANOM_PIPELINE_CAP);
+	}
+	for (i = 0; i < early; i++) {           /* their responses, on their own */
+		assert_string_equal(f.r.tx[early + i].t.method, "");
+		assert_int_equal(f.r.tx[early + i].t.status, 200 + i);
+		assert_true(f.r.tx[early + i].t.anomalies & HTTP_ANOM_PIPELINE_CAP);
+	}
+	for (i = early; i < n; i++) {           /* the rest pair normally */
+		snprintf(buf, sizeof(buf), "/%d", i);
+		assert_string_equal(f.r.tx[early + i].url, buf);
+		assert_int_equal(f.r.tx[early + i].t.status, 200 + i);
+		assert_int_equal(f.r.tx[early + i].t.anomalies, 0);
+	}
+	fx_free(&f);
+}
+
+/* only the client side captured: every request is reported whole */
+static void test_one_sided_capture(void **state)
+{
+	struct fx f;
+	int i, n = 300;
+	char buf[64];
+	(void)state;
+	fx_open(&f, true);
+	for (i = 0; i < n; i++) {
+		snprintf(buf, sizeof(buf), "GET /%d HTTP/1.1\r\nHost: h\r\n\r\n", i);
+		put(&f, A, buf, 10 + i);
+	}
+	fx_close(&f, 1000);
 	assert_int_equal(f.r.n, n);
 	for (i = 0; i < n; i++) {
-		assert_int_equal(f.r.tx[i].t.tx_id, i);
-		assert_int_equal(f.r.tx[i].t.status, 200 + i);
-		if (i < HTTP_PIPELINE_MAX) {
-			snprintf(buf, sizeof(buf), "/%d", i);
-			assert_string_equal(f.r.tx[i].url, buf);
-		} else {
-			assert_true(f.r.tx[i].t.anomalies & HTTP_ANOM_PIPELINE_CAP);
-		}
+		snprintf(buf, sizeof(buf), "/%d", i);
+		assert_string_equal(f.r.tx[i].url, buf);
+		assert_string_equal(f.r.tx[i].host, "h");
+		assert_int_equal(f.r.tx[i].t.status, -1);
+		assert_int_equal(f.r.tx[i].t.req_ts_us, 10 + i);
 	}
+	assert_int_equal(st(&f)->unanswered, n);
 	fx_free(&f);
 }
 
@@ -1204,6 +1242,7 @@ int main(void)
 		cmocka_unit_test(test_url_cut),
 		cmocka_unit_test(test_too_many_challenges),
 		cmocka_unit_test(test_pipeline_cap),
+		cmocka_unit_test(test_one_sided_capture),
 		cmocka_unit_test(test_unsolicited_408),
 		cmocka_unit_test(test_stats_invariant),
 	};
