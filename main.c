@@ -12,6 +12,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "report/pipeline.h"
@@ -25,7 +26,10 @@
 
 static struct pipeline *g_pipeline;
 static volatile sig_atomic_t g_reopen;
+static volatile sig_atomic_t g_stats_now;
 
+/* handlers only set flags (and pcap_breakloop): the capture loop's tick
+   acts on them in the main thread */
 static void on_stop_signal(int sig)
 {
 	(void)sig;
@@ -36,6 +40,23 @@ static void on_hup(int sig)
 {
 	(void)sig;
 	g_reopen = 1;
+}
+
+static void on_usr1(int sig)
+{
+	(void)sig;
+	g_stats_now = 1;
+}
+
+static void set_handler(int sig, void (*fn)(int))
+{
+	struct sigaction sa;
+
+	memset(&sa, 0, sizeof(sa));
+	sa.sa_handler = fn;
+	sigemptyset(&sa.sa_mask);
+	sa.sa_flags = SA_RESTART;
+	sigaction(sig, &sa, NULL);
 }
 
 static void usage(FILE *f)
@@ -58,6 +79,8 @@ static void usage(FILE *f)
 "  --fields LIST      w3c: the fields to write (comma separated)\n"
 "  --keytab FILE      service keytab: name the client inside Kerberos tickets\n"
 "  --stats            write a JSON stats record at the end (json format)\n"
+"  --stats-interval S also every S seconds while running (and on SIGUSR1)\n"
+"  --workers N        N worker threads, each with its own flow table\n"
 "  -q                 no counters on standard error at the end\n"
 "  --memcap BYTES     memory for flows and held segments (default 256M)\n"
 "  --idle-timeout S   close flows idle for S seconds of capture time (300)\n"
@@ -109,6 +132,9 @@ struct out_ctx {
 	struct report_writer *w;
 	FILE *f;
 	const char *path;
+	bool json;                    /* stats lines go into the output */
+	unsigned stats_interval_s;
+	struct timespec next_stats;
 };
 
 static void maybe_reopen(struct out_ctx *o)
@@ -142,9 +168,59 @@ static void sink_auth(void *user, const struct as_auth *a)
 	report_auth(o->w, a);
 }
 
+/* a stats record: into the output (json), else on standard error
+   while running (at the end the summary on standard error says it) */
+static void write_stats(struct out_ctx *o, bool at_exit)
+{
+	json_t *st = pipeline_stats_json(g_pipeline);
+	char *line = json_dumps(st, JSON_COMPACT);
+
+	if (line && o->json) {
+		pipeline_output_lock(g_pipeline);
+		report_raw_json(o->w, line);
+		fflush(o->f);
+		pipeline_output_unlock(g_pipeline);
+	} else if (line && !at_exit) {
+		fprintf(stderr, "%s\n", line);
+	}
+	free(line);
+	json_decref(st);
+}
+
+static bool interval_due(struct out_ctx *o)
+{
+	struct timespec now;
+
+	if (!o->stats_interval_s)
+		return false;
+	clock_gettime(CLOCK_MONOTONIC, &now);
+	if (now.tv_sec < o->next_stats.tv_sec ||
+	    (now.tv_sec == o->next_stats.tv_sec && now.tv_nsec < o->next_stats.tv_nsec))
+		return false;
+	o->next_stats = now;
+	o->next_stats.tv_sec += o->stats_interval_s;
+	return true;
+}
+
+/* from the capture loop, main thread: act on the signal flags */
+static void on_tick(void *user)
+{
+	struct out_ctx *o = user;
+
+	if (g_reopen) {
+		pipeline_output_lock(g_pipeline);
+		maybe_reopen(o);
+		pipeline_output_unlock(g_pipeline);
+	}
+	if (g_stats_now || interval_due(o)) {
+		g_stats_now = 0;
+		write_stats(o, false);
+	}
+}
+
 enum {
 	OPT_KEYTAB = 256, OPT_STATS, OPT_FIELDS, OPT_MEMCAP, OPT_IDLE,
-	OPT_IMMEDIATE, OPT_VERSION,
+	OPT_IMMEDIATE, OPT_VERSION, OPT_WORKERS, OPT_STATS_INTERVAL,
 };
 
 int main(int argc, char **argv)
@@ -156,6 +232,8 @@ int main(int argc, char **argv)
 		{ "memcap", required_argument, NULL, OPT_MEMCAP },
 		{ "idle-timeout", required_argument, NULL, OPT_IDLE },
 		{ "immediate", no_argument, NULL, OPT_IMMEDIATE },
+		{ "workers", required_argument, NULL, OPT_WORKERS },
+		{ "stats-interval", required_argument, NULL, OPT_STATS_INTERVAL },
 		{ "version", no_argument, NULL, OPT_VERSION },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
@@ -164,7 +242,7 @@ int main(int argc, char **argv)
 	static const char *keytabs[MAX_KEYTABS];
 	struct pipeline_opts po;
 	struct report_opts ro;
-	struct out_ctx out = { NULL, stdout, NULL };
+	struct out_ctx out = { .f = stdout };
 	struct pipeline_sink sink = { &out, sink_http, sink_auth };
 	const char *format = "json", *outpath = NULL, *drop_user = NULL;
 	char err[512] = "", *bpf = NULL;
@@ -216,6 +294,21 @@ int main(int argc, char **argv)
 			po.cap.idle_timeout_us = (uint64_t)atoi(optarg) * 1000000u;
 			break;
 		case OPT_IMMEDIATE: po.cap.immediate = true; break;
+		case OPT_WORKERS:
+			po.workers = atoi(optarg);
+			if (po.workers < 1 || po.workers > 64) {
+				fprintf(stderr, "authscope: --workers: 1 to 64, not '%s'\n", optarg);
+				return 2;
+			}
+			break;
+		case OPT_STATS_INTERVAL:
+			if (atoi(optarg) < 1) {
+				fprintf(stderr, "authscope: --stats-interval: seconds >= 1, not '%s'\n",
+					optarg);
+				return 2;
+			}
+			out.stats_interval_s = (unsigned)atoi(optarg);
+			break;
 		case OPT_VERSION: printf("authscope %s\n", AUTHSCOPE_VERSION); return 0;
 		case 'h': usage(stdout); return 0;
 		default: usage(stderr); return 2;
@@ -257,6 +350,11 @@ int main(int argc, char **argv)
 		return 2;
 	}
 	po.progress = isatty(STDERR_FILENO) && po.nfiles > 0;
+	po.tick = on_tick;
+	po.tick_user = &out;
+	out.json = !strcmp(format, "json");
+	clock_gettime(CLOCK_MONOTONIC, &out.next_stats);
+	out.next_stats.tv_sec += out.stats_interval_s;
 
 	g_pipeline = pipeline_new(&po, &sink, err, sizeof(err));
 	if (!g_pipeline) {
@@ -268,19 +366,14 @@ int main(int argc, char **argv)
 		pipeline_free(g_pipeline);
 		return 2;
 	}
-	signal(SIGINT, on_stop_signal);
-	signal(SIGTERM, on_stop_signal);
-	signal(SIGHUP, on_hup);
+	set_handler(SIGINT, on_stop_signal);
+	set_handler(SIGTERM, on_stop_signal);
+	set_handler(SIGHUP, on_hup);
+	set_handler(SIGUSR1, on_usr1);
 
 	rc = pipeline_run(g_pipeline, err, sizeof(err));
-	if (want_stats) {
-		json_t *st = pipeline_stats_json(g_pipeline);
-		char *line = json_dumps(st, JSON_COMPACT);
-		if (line)
-			report_raw_json(out.w, line);
-		free(line);
-		json_decref(st);
-	}
+	if (want_stats || out.stats_interval_s)
+		write_stats(&out, true);
 	if (!quiet) {
 		const struct report_counts *rc_out = report_get_counts(out.w);
 		pipeline_print_stats(g_pipeline, stderr);

@@ -56,6 +56,15 @@ struct cap_callbacks {
 			 uint64_t gap_bytes, uint64_t ts_us);
 	void (*flow_close)(void *user, void *flow_user,
 			   enum cap_close_reason why, uint64_t ts_us);
+	/* optional (NULL = unused), added for the live sensor and workers
+	   (report/pipeline.c): tick runs from cap_run's loop between
+	   batches of packets (at most 4096 apart, and about every 100 ms
+	   live even when idle), so the caller acts on signal flags in its
+	   own thread; raw_packet, when set, takes every packet cap_feed is
+	   given instead of decoding it (counted in packets/bytes only) */
+	void (*tick)(void *user);
+	void (*raw_packet)(void *user, int dlt, const uint8_t *pkt, size_t caplen,
+			   size_t wirelen, uint64_t ts_us);
 };
 
 struct cap_stats {
@@ -139,5 +148,19 @@ void cap_feed(struct capture *c, int dlt, const uint8_t *pkt, size_t caplen,
 	      size_t wirelen, uint64_t ts_us);
 struct capture *cap_new(const struct cap_config *cfg,
 			const struct cap_callbacks *cb);
+
+/*
+ * Workers (capture/fanout.c).  cap_packet_hash: a hash of the outermost
+ * IP address pair of a packet, the same for both directions (0 when not
+ * IP), so every packet of a connection - fragments and tunnelled flows
+ * included - goes to one worker.  cap_advance: move the clock to ts_us as
+ * a packet of another worker would (expiry), without a packet.
+ * cap_live_fanout: join a live capture's socket to Linux PACKET_FANOUT
+ * group `group` (flow hash, defragmented); 0 or -1 with err.
+ */
+uint32_t cap_packet_hash(int dlt, const uint8_t *pkt, size_t caplen);
+void cap_advance(struct capture *c, uint64_t ts_us);
+int cap_live_fanout(struct capture *c, int group, char *err, size_t errlen);
+int cap_datalink(struct capture *c);   /* the first source's DLT, -1 none */
 
 #endif

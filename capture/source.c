@@ -49,6 +49,10 @@ void cap_feed(struct capture *c, int dlt, const uint8_t *pkt, size_t caplen,
 	(void)wirelen;                         /* IP lengths tell what was cut */
 	c->st.packets++;
 	c->st.bytes += caplen;
+	if (c->cb.raw_packet) {                /* a reader feeding workers */
+		c->cb.raw_packet(c->cb.user, dlt, pkt, caplen, wirelen, ts_us);
+		return;
+	}
 	if (ts_us > c->now_us) {
 		/* time moves only forward: merged files may step back a little */
 		c->now_us = ts_us;
@@ -247,6 +251,8 @@ static int run_one(struct capture *c, struct cap_src *s, char *err, size_t errle
 		int n = pcap_dispatch(s->p, 4096, on_packet, (u_char *)c);
 		if (c->live)
 			live_stats(c);
+		if (c->cb.tick)
+			c->cb.tick(c->cb.user);
 		if (n == PCAP_ERROR_BREAK)
 			return 0;
 		if (n == PCAP_ERROR) {
@@ -305,6 +311,8 @@ static int run_merge(struct capture *c, char *err, size_t errlen)
 		cap_feed(c, best->dlt, best->data, best->hdr.caplen, best->hdr.len,
 			 best->ts_us);
 		src_next(best, err, errlen, &failed);
+		if (c->cb.tick && (c->st.packets & 4095) == 0)
+			c->cb.tick(c->cb.user);
 	}
 	return failed ? -1 : 0;
 }
