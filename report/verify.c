@@ -163,6 +163,52 @@ static size_t url_norm(const char *url, char *out, size_t cap, bool *absolute)
 	return o;
 }
 
+/* the host of an absolute URI ("http://Host:80/x" -> "Host"), or of an
+   authority ("host:443"); false for origin-form */
+static bool url_host(const char *url, const char **h, size_t *hl)
+{
+	if (!url)
+		return false;
+	const char *c = strstr(url, "://");
+	const char *p;
+	if (c && c > url && c - url < 16)
+		p = c + 3;
+	else if (url[0] != '/' && url[0] != '*')
+		p = url;
+	else
+		return false;
+	size_t n = strcspn(p, "/?#");
+	const char *at = memchr(p, '@', n);
+	if (at) {
+		n -= (size_t)(at + 1 - p);
+		p = at + 1;
+	}
+	/* drop the port, keeping a bracketed v6 literal whole */
+	size_t hn = n;
+	if (p[0] == '[') {
+		const char *rb = memchr(p, ']', n);
+		if (rb)
+			hn = (size_t)(rb - p) + 1;
+	} else {
+		const char *colon = memchr(p, ':', n);
+		if (colon)
+			hn = (size_t)(colon - p);
+	}
+	*h = p;
+	*hl = hn;
+	return true;
+}
+
+static bool host_eq(const char *a, size_t an, const char *b)
+{
+	size_t bn = strcspn(b, ":");
+	if (b[0] == '[') {
+		const char *rb = strchr(b, ']');
+		bn = rb ? (size_t)(rb - b) + 1 : strlen(b);
+	}
+	return an == bn && strncasecmp(a, b, an) == 0;
+}
+
 static uint64_t key_hash(int kind, int family, const uint8_t *ip,
 			 const char *method, const char *url)
 {
@@ -175,6 +221,19 @@ static uint64_t key_hash(int kind, int family, const uint8_t *ip,
 		h = mix(h, ip, family == AF_INET6 ? 16 : 4);
 	}
 	h = mix(h, "|", 1);
+	char auth[300];
+	if (kind == LOG_KIND_REQUEST && method && strcasecmp(method, "CONNECT") == 0 && url) {
+		/* ProxySG logs CONNECT as "tcp://host:443/": the authority */
+		const char *c = strstr(url, "://");
+		if (c) {
+			size_t n = strcspn(c + 3, "/?#");
+			if (n < sizeof(auth)) {
+				memcpy(auth, c + 3, n);
+				auth[n] = '\0';
+				url = auth;
+			}
+		}
+	}
 	if (kind == LOG_KIND_REQUEST) {
 		for (const char *m = method ? method : ""; *m; m++) {
 			uint8_t c = (uint8_t)toupper((unsigned char)*m);
@@ -557,6 +616,23 @@ static bool usable(const struct log_entry *e)
 
 static bool fits(const struct log_entry *e, const struct wire_rec *w)
 {
+	if (e->kind == LOG_KIND_REQUEST) {
+		/* the URL's form: a proxy-form request is logged absolute;
+		   an absolute URL names its host (Kemp builds it from Host) */
+		const char *lh, *wh;
+		size_t lhl, whl;
+		bool labs = url_host(e->url, &lh, &lhl);
+		if ((w->flags & WR_PROXY_FORM) && !labs)
+			return false;
+		if (labs) {
+			if (url_host(w->url, &wh, &whl)) {
+				if (lhl != whl || strncasecmp(lh, wh, lhl) != 0)
+					return false;
+			} else if (w->host && !host_eq(lh, lhl, w->host)) {
+				return false;
+			}
+		}
+	}
 	if (e->status > 0 && w->status > 0 && e->status != w->status &&
 	    e->kind == LOG_KIND_REQUEST)
 		return false;
@@ -566,9 +642,25 @@ static bool fits(const struct log_entry *e, const struct wire_rec *w)
 	if ((e->flags & LE_USER_ONLY) && !w->user)
 		return false;
 	/* ...and "requested" is a request that got through; "attempted" failed */
-	if ((e->flags & LE_USER_ONLY) && e->kind == LOG_KIND_REQUEST &&
-	    (w->status == 401 || w->status == 407) &&
-	    !(e->action && strcmp(e->action, "attempted") == 0))
+	if ((e->flags & LE_USER_ONLY) && e->kind == LOG_KIND_REQUEST && e->action) {
+		bool attempted = strcmp(e->action, "attempted") == 0;
+		if (!attempted && w->status >= 400)
+			return false;
+		if (attempted && w->status > 0 && w->status < 400)
+			return false;
+	}
+	return true;
+}
+
+/* the log names its server (s-ip, %A, Kemp's virtual service): a
+   candidate to that server is the better one */
+static bool srv_agrees(const struct log_entry *e, const struct wire_rec *w)
+{
+	if (e->srv_port && w->srv_port && e->srv_port != w->srv_port)
+		return false;
+	if ((e->flags & LE_HAS_SRV) && (e->srv_family != w->family ||
+					memcmp(e->srv_ip, w->srv_ip,
+					       w->family == AF_INET6 ? 16 : 4) != 0))
 		return false;
 	return true;
 }
@@ -1006,7 +1098,17 @@ void verify_log_match(struct verify *v, const struct log_entry *e, const char *f
 		if (lb > j)
 			j = lb;
 	}
-	for (; j < end; j++) {
+	/*
+	 * The earliest unpaired candidate, unless the window holds several and
+	 * a later one agrees better with the line: same status (an unanswered
+	 * request fits any), the server the line names, an identity that
+	 * agrees (a log of whole seconds cannot order two connections of one
+	 * client).  Each wire record still pairs once, so a changed user still
+	 * shows as a mismatch.
+	 */
+	struct wire_rec *pick = NULL;
+	int best = -1;
+	for (; j < end && best < 7; j++) {
 		struct wire_rec *w = &v->w[c.ix->order[j]];
 		if (w->flags & WR_MATCHED)
 			continue;
@@ -1015,6 +1117,21 @@ void verify_log_match(struct verify *v, const struct log_entry *e, const char *f
 			break;
 		if (!fits(e, w))
 			continue;
+		const char *why;
+		/* an unanswered request fits any status: a real one first */
+		int score = (e->status == w->status ? 4 : 0) +
+			    (srv_agrees(e, w) ? 2 : 0) +
+			    (verify_is_finding(decide(v, e, w, &why)) ? 0 : 1);
+		if (score > best) {
+			best = score;
+			pick = w;
+		}
+		if (!timed)
+			break;
+	}
+	if (pick) {
+		struct wire_rec *w = pick;
+		int64_t m = moment(w, c.end);
 		w->flags |= WR_MATCHED;
 		while (c.r->cursor < end && (v->w[c.ix->order[c.r->cursor]].flags & WR_MATCHED))
 			c.r->cursor++;
