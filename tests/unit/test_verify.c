@@ -539,6 +539,85 @@ static void auth_events_pair(void **st)
 	assert_int_equal(got[0].v, V_USER_MISMATCH);
 }
 
+static void unanswered_does_not_steal(void **st)
+{
+	(void)st;
+	/* an unanswered request (status -1) and a 401 in the same second: the
+	   401 line pairs with the 401, the line of the unanswered one with it */
+	wire(1, 0, T0 * US + 100000, CLI_A, 50001, "GET", "/x", -1, NULL, NULL);
+	wire(2, 0, T0 * US + 200000, CLI_A, 50002, "GET", "/x", 401, NULL, NULL);
+	logline(T0 * US + 200000, CLI_A, "GET", "/x", 401, NULL);
+	logline(T0 * US + 100000, CLI_A, "GET", "/x", -1, NULL);
+	run();
+	assert_int_equal(findings(), 0);
+	assert_int_equal(by_line(1)->flow, 2);
+	assert_int_equal(by_line(2)->flow, 1);
+}
+
+static void same_second_two_users_one_client(void **st)
+{
+	(void)st;
+	/* two connections of one client (a terminal server), same URL, same
+	   second, two users: whole-second lines cannot order them, the users can */
+	wire(1, 0, T0 * US + 100000, CLI_A, 50001, "GET", "/r", 200, "alice", "success");
+	wire(2, 0, T0 * US + 300000, CLI_A, 50002, "GET", "/r", 200, "bob", "success");
+	logline(T0 * US, CLI_A, "GET", "/r", 200, "CORP\\bob");
+	logline(T0 * US, CLI_A, "GET", "/r", 200, "CORP\\alice");
+	run();
+	assert_int_equal(findings(), 0);
+	assert_int_equal(by_line(1)->flow, 2);
+	/* and a forged line is still caught: both lines say alice */
+	setup(NULL);
+	wire(1, 0, T0 * US + 100000, CLI_A, 50001, "GET", "/r", 200, "alice", "success");
+	wire(2, 0, T0 * US + 300000, CLI_A, 50002, "GET", "/r", 200, "bob", "success");
+	logline(T0 * US, CLI_A, "GET", "/r", 200, "CORP\\alice");
+	logline(T0 * US, CLI_A, "GET", "/r", 200, "CORP\\alice");
+	run();
+	assert_int_equal(count(V_USER_MISMATCH), 1);
+	assert_int_equal(count(V_MATCH), 1);
+}
+
+static void url_form_and_host(void **st)
+{
+	(void)st;
+	/* one client: a proxy-form request and an origin-form one, same path */
+	struct wire_rec *p = wire(1, 0, T0 * US + 100000, CLI_A, 50001, "GET",
+				  "http://intranet.example/", 200, "bob", "success");
+	p->flags |= WR_PROXY_FORM;
+	p->srv_port = 3128;
+	struct wire_rec *o = wire(2, 0, T0 * US + 150000, CLI_A, 50002, "GET", "/", 200,
+				  "carol", "success");
+	o->host = "www.example:80";
+	logline(T0 * US, CLI_A, "GET", "/", 200, "CORP\\carol");
+	logline(T0 * US, CLI_A, "GET", "http://intranet.example/", 200, "CORP\\bob");
+	/* an absolute URL for an origin-form request names its Host */
+	logline(T0 * US, CLI_A, "GET", "http://other.example/", 200, "CORP\\carol");
+	run();
+	assert_int_equal(by_line(1)->flow, 2);
+	assert_int_equal(by_line(1)->v, V_MATCH);
+	assert_int_equal(by_line(2)->flow, 1);
+	assert_int_equal(by_line(2)->v, V_MATCH);
+	assert_int_equal(by_line(3)->v, V_MISSING_ON_WIRE);
+}
+
+static void named_server_preferred(void **st)
+{
+	(void)st;
+	/* a log without clients (Kemp, gate) naming its server: the request
+	   to that server pairs, not the one to another server */
+	struct wire_rec *a = wire(1, 0, T0 * US + 100000, CLI_A, 50001, "GET", "/p", 200,
+				  "alice", "success");
+	ip4(a->srv_ip, "198.51.100.9");
+	wire(2, 0, T0 * US + 200000, CLI_B, 50002, "GET", "/p", 200, "bob", "success");
+	struct log_entry *e = logline(T0 * US, CLI_B, "GET", "/p", 200, "CORP\\mallory");
+	e->flags = LE_HAS_SRV;
+	e->srv_family = AF_INET;
+	ip4(e->srv_ip, SRV);
+	run();
+	assert_int_equal(by_line(1)->flow, 2);
+	assert_int_equal(by_line(1)->v, V_USER_MISMATCH);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -557,6 +636,10 @@ int main(void)
 		cmocka_unit_test_setup_teardown(iis_end_time_and_url_forms, setup, teardown),
 		cmocka_unit_test(user_forms_and_map),
 		cmocka_unit_test_setup_teardown(auth_events_pair, setup, teardown),
+		cmocka_unit_test_setup_teardown(unanswered_does_not_steal, setup, teardown),
+		cmocka_unit_test_setup_teardown(same_second_two_users_one_client, setup, teardown),
+		cmocka_unit_test_setup_teardown(url_form_and_host, setup, teardown),
+		cmocka_unit_test_setup_teardown(named_server_preferred, setup, teardown),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
