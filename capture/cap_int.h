@@ -37,7 +37,8 @@ struct flow;                           /* flow.c */
 
 struct flow_table {
 	struct flow **buckets;
-	uint32_t nbuckets;             /* power of two */
+	uint32_t nbuckets;             /* power of two, grows with the flows */
+	uint32_t nhashed;              /* flows in the buckets (live + dead) */
 	struct flow *free_list;        /* pooled flow structs */
 	void **slabs;                  /* every slab malloc'd, freed at close */
 	size_t nslabs, slabs_cap;
@@ -91,16 +92,16 @@ void cap_decode_packet(struct capture *c, int dlt, const uint8_t *pkt,
 		       size_t caplen, uint64_t ts_us);
 /* decode.c: an IP payload (after reassembly too) */
 void cap_decode_ip_payload(struct capture *c, const struct pkt_tuple *t,
-			   int proto, struct rd r, uint64_t ts_us, int depth);
+			   int proto, const uint8_t *pkt, size_t pktlen, uint64_t ts_us, int depth);
 /* decode.c: walk IPv6 extension headers from next-header nh */
 void cap_decode_ipv6_chain(struct capture *c, const struct pkt_tuple *t,
-			   int nh, struct rd r, uint64_t ts_us, int depth,
+			   int nh, const uint8_t *pkt, size_t pktlen, uint64_t ts_us, int depth,
 			   bool after_reassembly);
 
 /* ipfrag.c */
 void cap_frag_input(struct capture *c, const struct pkt_tuple *t, int proto,
 		    uint32_t id, uint32_t off_bytes, bool more,
-		    struct rd payload, uint64_t ts_us, int depth);
+		    const uint8_t *data, size_t len, uint64_t ts_us, int depth);
 void cap_frag_expire(struct capture *c);
 void cap_frag_free_all(struct capture *c);
 

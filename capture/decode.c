@@ -1,8 +1,8 @@
 /*
  * decode.c - link layers, IP, tunnels and the TCP header.
  *
- * Each function takes a struct rd over the bytes it owns and hands the
- * next layer a bounded view; nothing reads wire bytes except through rd.
+ * Each function reads its (pointer, length) through a struct rd and hands
+ * the next layer the bounded rest; nothing reads wire bytes except through rd.
  * Whatever is not TCP over IP is counted and skipped, never guessed at.
  */
 #include <string.h>
@@ -44,15 +44,14 @@
 #define VXLAN_PORT  4789
 #define VLAN_MAX_TAGS 4
 
-static void decode_ethernet(struct capture *c, struct rd r, uint64_t ts_us, int depth);
-static void decode_ethertype(struct capture *c, uint16_t type, struct rd r,
+static void decode_ethernet(struct capture *c, const uint8_t *pkt, size_t pktlen, uint64_t ts_us, int depth);
+static void decode_ethertype(struct capture *c, uint16_t type, const uint8_t *pkt, size_t pktlen,
 			     uint64_t ts_us, int depth);
 
-/* the unread rest of r as a view starting at offset 0 (absolute seeks) */
-static struct rd rest(struct rd *r)
-{
-	return rd_take(r, rd_left(r));
-}
+/* a view's unread bytes as (pointer, length) for the next layer: decoders
+   take plain arguments, since a struct rd passed by value costs a
+   store-forwarding stall per layer */
+#define VIEW(v) rd_ptr(&(v)), rd_left(&(v))
 
 static bool too_deep(struct capture *c, int depth)
 {
@@ -63,17 +62,18 @@ static bool too_deep(struct capture *c, int depth)
 }
 
 /* a tunnel's inner packet: counted once per outer packet decapsulated */
-static void tunnel_inner_ethernet(struct capture *c, struct rd r, uint64_t ts_us, int depth)
+static void tunnel_inner_ethernet(struct capture *c, const uint8_t *pkt, size_t pktlen, uint64_t ts_us, int depth)
 {
+	struct rd r = rd_init(pkt, pktlen);
 	c->st.tunnels++;
 	if (!too_deep(c, depth + 1))
-		decode_ethernet(c, r, ts_us, depth + 1);
+		decode_ethernet(c, VIEW(r), ts_us, depth + 1);
 }
 
-static void decode_tcp(struct capture *c, const struct pkt_tuple *t, struct rd r,
+static void decode_tcp(struct capture *c, const struct pkt_tuple *t, const uint8_t *pkt, size_t pktlen,
 		       uint64_t ts_us)
 {
-	r = rest(&r);
+	struct rd r = rd_init(pkt, pktlen);
 	uint16_t sport = rd_be16(&r);
 	uint16_t dport = rd_be16(&r);
 	uint32_t seq = rd_be32(&r);
@@ -96,8 +96,9 @@ static void decode_tcp(struct capture *c, const struct pkt_tuple *t, struct rd r
 }
 
 /* RFC 2784/2890 GRE; version 1 (PPTP) and source routing are not ours */
-static void decode_gre(struct capture *c, struct rd r, uint64_t ts_us, int depth)
+static void decode_gre(struct capture *c, const uint8_t *pkt, size_t pktlen, uint64_t ts_us, int depth)
 {
+	struct rd r = rd_init(pkt, pktlen);
 	uint16_t fv = rd_be16(&r);
 	uint16_t proto = rd_be16(&r);
 
@@ -121,7 +122,7 @@ static void decode_gre(struct capture *c, struct rd r, uint64_t ts_us, int depth
 	}
 	if (proto == ETH_ERSPAN2 && !(fv & 0x1000)) {
 		/* ERSPAN type I: no sequence bit, no ERSPAN header */
-		tunnel_inner_ethernet(c, r, ts_us, depth);
+		tunnel_inner_ethernet(c, VIEW(r), ts_us, depth);
 		return;
 	}
 	if (proto == ETH_ERSPAN2) {
@@ -130,7 +131,7 @@ static void decode_gre(struct capture *c, struct rd r, uint64_t ts_us, int depth
 			c->st.truncated++;
 			return;
 		}
-		tunnel_inner_ethernet(c, r, ts_us, depth);
+		tunnel_inner_ethernet(c, VIEW(r), ts_us, depth);
 		return;
 	}
 	if (proto == ETH_ERSPAN3) {
@@ -147,24 +148,25 @@ static void decode_gre(struct capture *c, struct rd r, uint64_t ts_us, int depth
 			c->st.bad_link++;
 			return;
 		}
-		tunnel_inner_ethernet(c, r, ts_us, depth);
+		tunnel_inner_ethernet(c, VIEW(r), ts_us, depth);
 		return;
 	}
 	if (proto == ETH_TEB) {
-		tunnel_inner_ethernet(c, r, ts_us, depth);
+		tunnel_inner_ethernet(c, VIEW(r), ts_us, depth);
 		return;
 	}
 	if (proto == ETH_IPV4 || proto == ETH_IPV6) {
 		c->st.tunnels++;
 		if (!too_deep(c, depth + 1))
-			decode_ethertype(c, proto, r, ts_us, depth + 1);
+			decode_ethertype(c, proto, VIEW(r), ts_us, depth + 1);
 		return;
 	}
 	c->st.not_ip++;
 }
 
-static void decode_udp(struct capture *c, struct rd r, uint64_t ts_us, int depth)
+static void decode_udp(struct capture *c, const uint8_t *pkt, size_t pktlen, uint64_t ts_us, int depth)
 {
+	struct rd r = rd_init(pkt, pktlen);
 	rd_skip(&r, 2);
 	uint16_t dport = rd_be16(&r);
 	rd_skip(&r, 4);                        /* length, checksum */
@@ -186,38 +188,39 @@ static void decode_udp(struct capture *c, struct rd r, uint64_t ts_us, int depth
 		c->st.not_tcp++;
 		return;
 	}
-	tunnel_inner_ethernet(c, r, ts_us, depth);
+	tunnel_inner_ethernet(c, VIEW(r), ts_us, depth);
 }
 
 void cap_decode_ip_payload(struct capture *c, const struct pkt_tuple *t,
-			   int proto, struct rd r, uint64_t ts_us, int depth)
+			   int proto, const uint8_t *pkt, size_t pktlen, uint64_t ts_us, int depth)
 {
+	struct rd r = rd_init(pkt, pktlen);
 	switch (proto) {
 	case IPP_TCP:
-		decode_tcp(c, t, r, ts_us);
+		decode_tcp(c, t, VIEW(r), ts_us);
 		return;
 	case IPP_GRE:
-		decode_gre(c, r, ts_us, depth);
+		decode_gre(c, VIEW(r), ts_us, depth);
 		return;
 	case IPP_UDP:
-		decode_udp(c, r, ts_us, depth);
+		decode_udp(c, VIEW(r), ts_us, depth);
 		return;
 	case IPP_IPIP:
 	case IPP_IPV6:
 		c->st.tunnels++;
 		if (!too_deep(c, depth + 1))
 			decode_ethertype(c, proto == IPP_IPIP ? ETH_IPV4 : ETH_IPV6,
-					 r, ts_us, depth + 1);
+					 VIEW(r), ts_us, depth + 1);
 		return;
 	default:
 		c->st.not_tcp++;
 	}
 }
 
-static void decode_ipv4(struct capture *c, struct rd r, uint64_t ts_us, int depth)
+static void decode_ipv4(struct capture *c, const uint8_t *pkt, size_t pktlen, uint64_t ts_us, int depth)
 {
+	struct rd r = rd_init(pkt, pktlen);
 	struct pkt_tuple t;
-	r = rest(&r);
 	uint8_t vihl = rd_u8(&r);
 	rd_skip(&r, 1);
 	uint16_t total = rd_be16(&r);
@@ -255,16 +258,17 @@ static void decode_ipv4(struct capture *c, struct rd r, uint64_t ts_us, int dept
 	memcpy(t.dst, dst, 4);
 	if (frag & 0x3fff) {                   /* MF or a fragment offset */
 		cap_frag_input(c, &t, proto, id, (uint32_t)(frag & 0x1fff) * 8,
-			       (frag & 0x2000) != 0, body, ts_us, depth);
+			       (frag & 0x2000) != 0, VIEW(body), ts_us, depth);
 		return;
 	}
-	cap_decode_ip_payload(c, &t, proto, body, ts_us, depth);
+	cap_decode_ip_payload(c, &t, proto, VIEW(body), ts_us, depth);
 }
 
 void cap_decode_ipv6_chain(struct capture *c, const struct pkt_tuple *t,
-			   int nh, struct rd r, uint64_t ts_us, int depth,
+			   int nh, const uint8_t *pkt, size_t pktlen, uint64_t ts_us, int depth,
 			   bool after_reassembly)
 {
+	struct rd r = rd_init(pkt, pktlen);
 	/* a chain longer than this is an attack or garbage */
 	for (int i = 0; i < 16; i++) {
 		switch (nh) {
@@ -299,7 +303,7 @@ void cap_decode_ipv6_chain(struct capture *c, const struct pkt_tuple *t,
 				break;
 			}
 			cap_frag_input(c, t, next, id, (uint32_t)(om & 0xfff8),
-				       (om & 1) != 0, rd_take(&r, rd_left(&r)),
+				       (om & 1) != 0, VIEW(r),
 				       ts_us, depth);
 			return;
 		}
@@ -308,7 +312,7 @@ void cap_decode_ipv6_chain(struct capture *c, const struct pkt_tuple *t,
 				c->st.truncated++;
 				return;
 			}
-			cap_decode_ip_payload(c, t, nh, rest(&r), ts_us, depth);
+			cap_decode_ip_payload(c, t, nh, VIEW(r), ts_us, depth);
 			return;
 		}
 		if (!rd_ok(&r)) {
@@ -319,8 +323,9 @@ void cap_decode_ipv6_chain(struct capture *c, const struct pkt_tuple *t,
 	c->st.not_tcp++;
 }
 
-static void decode_ipv6(struct capture *c, struct rd r, uint64_t ts_us, int depth)
+static void decode_ipv6(struct capture *c, const uint8_t *pkt, size_t pktlen, uint64_t ts_us, int depth)
 {
+	struct rd r = rd_init(pkt, pktlen);
 	struct pkt_tuple t;
 	uint8_t v = rd_u8(&r);
 	rd_skip(&r, 3);
@@ -347,21 +352,22 @@ static void decode_ipv6(struct capture *c, struct rd r, uint64_t ts_us, int dept
 	t.family = 6;
 	memcpy(t.src, src, 16);
 	memcpy(t.dst, dst, 16);
-	cap_decode_ipv6_chain(c, &t, nh, rd_take(&r, len), ts_us, depth, false);
+	cap_decode_ipv6_chain(c, &t, nh, rd_ptr(&r), len, ts_us, depth, false);
 }
 
-static void decode_ethertype(struct capture *c, uint16_t type, struct rd r,
+static void decode_ethertype(struct capture *c, uint16_t type, const uint8_t *pkt, size_t pktlen,
 			     uint64_t ts_us, int depth)
 {
+	struct rd r = rd_init(pkt, pktlen);
 	switch (type) {
 	case ETH_IPV4:
-		decode_ipv4(c, r, ts_us, depth);
+		decode_ipv4(c, VIEW(r), ts_us, depth);
 		return;
 	case ETH_IPV6:
-		decode_ipv6(c, r, ts_us, depth);
+		decode_ipv6(c, VIEW(r), ts_us, depth);
 		return;
 	case ETH_TEB:
-		tunnel_inner_ethernet(c, r, ts_us, depth);
+		tunnel_inner_ethernet(c, VIEW(r), ts_us, depth);
 		return;
 	default:
 		c->st.not_ip++;
@@ -387,8 +393,9 @@ static uint16_t skip_vlans(struct capture *c, struct rd *r, uint16_t type)
 	return type;
 }
 
-static void decode_ethernet(struct capture *c, struct rd r, uint64_t ts_us, int depth)
+static void decode_ethernet(struct capture *c, const uint8_t *pkt, size_t pktlen, uint64_t ts_us, int depth)
 {
+	struct rd r = rd_init(pkt, pktlen);
 	rd_skip(&r, 12);
 	uint16_t type = rd_be16(&r);
 	if (!rd_ok(&r)) {
@@ -405,11 +412,12 @@ static void decode_ethernet(struct capture *c, struct rd r, uint64_t ts_us, int 
 		return;
 	}
 	if (type)
-		decode_ethertype(c, type, r, ts_us, depth);
+		decode_ethertype(c, type, VIEW(r), ts_us, depth);
 }
 
-static void decode_sll(struct capture *c, struct rd r, uint64_t ts_us, bool v2)
+static void decode_sll(struct capture *c, const uint8_t *pkt, size_t pktlen, uint64_t ts_us, bool v2)
 {
+	struct rd r = rd_init(pkt, pktlen);
 	uint16_t type;
 	if (v2) {
 		type = rd_be16(&r);
@@ -428,7 +436,7 @@ static void decode_sll(struct capture *c, struct rd r, uint64_t ts_us, bool v2)
 		return;
 	}
 	if (type)
-		decode_ethertype(c, type, r, ts_us, 0);
+		decode_ethertype(c, type, VIEW(r), ts_us, 0);
 }
 
 /*
@@ -437,8 +445,9 @@ static void decode_sll(struct capture *c, struct rd r, uint64_t ts_us, bool v2)
  * the wild for either, so read it whichever way gives a small number.
  * AF_INET6 differs per OS: 10 Linux, 24 NetBSD/OpenBSD, 28 FreeBSD, 30 macOS.
  */
-static void decode_null(struct capture *c, struct rd r, uint64_t ts_us)
+static void decode_null(struct capture *c, const uint8_t *pkt, size_t pktlen, uint64_t ts_us)
 {
+	struct rd r = rd_init(pkt, pktlen);
 	uint32_t fam = rd_le32(&r);
 	if (!rd_ok(&r)) {
 		c->st.truncated++;
@@ -448,15 +457,16 @@ static void decode_null(struct capture *c, struct rd r, uint64_t ts_us)
 		fam = ((fam & 0xff) << 24) | ((fam & 0xff00) << 8) |
 		      ((fam >> 8) & 0xff00) | (fam >> 24);
 	if (fam == 2)
-		decode_ipv4(c, r, ts_us, 0);
+		decode_ipv4(c, VIEW(r), ts_us, 0);
 	else if (fam == 10 || fam == 24 || fam == 28 || fam == 30)
-		decode_ipv6(c, r, ts_us, 0);
+		decode_ipv6(c, VIEW(r), ts_us, 0);
 	else
 		c->st.not_ip++;
 }
 
-static void decode_raw(struct capture *c, struct rd r, uint64_t ts_us)
+static void decode_raw(struct capture *c, const uint8_t *pkt, size_t pktlen, uint64_t ts_us)
 {
+	struct rd r = rd_init(pkt, pktlen);
 	struct rd peek = r;
 	uint8_t v = rd_u8(&peek);
 	if (!rd_ok(&peek)) {
@@ -464,9 +474,9 @@ static void decode_raw(struct capture *c, struct rd r, uint64_t ts_us)
 		return;
 	}
 	if ((v >> 4) == 4)
-		decode_ipv4(c, r, ts_us, 0);
+		decode_ipv4(c, VIEW(r), ts_us, 0);
 	else if ((v >> 4) == 6)
-		decode_ipv6(c, r, ts_us, 0);
+		decode_ipv6(c, VIEW(r), ts_us, 0);
 	else
 		c->st.not_ip++;
 }
@@ -478,24 +488,24 @@ void cap_decode_packet(struct capture *c, int dlt, const uint8_t *pkt,
 
 	switch (dlt) {
 	case DLT_V_EN10MB:
-		decode_ethernet(c, r, ts_us, 0);
+		decode_ethernet(c, VIEW(r), ts_us, 0);
 		return;
 	case DLT_V_LINUX_SLL:
-		decode_sll(c, r, ts_us, false);
+		decode_sll(c, VIEW(r), ts_us, false);
 		return;
 	case DLT_V_LINUX_SLL2:
-		decode_sll(c, r, ts_us, true);
+		decode_sll(c, VIEW(r), ts_us, true);
 		return;
 	case DLT_V_NULL:
 	case DLT_V_LOOP:
-		decode_null(c, r, ts_us);
+		decode_null(c, VIEW(r), ts_us);
 		return;
 	case DLT_V_RAW_A:
 	case DLT_V_RAW_B:
 	case DLT_V_RAW_LT:
 	case DLT_V_IPV4:
 	case DLT_V_IPV6:
-		decode_raw(c, r, ts_us);
+		decode_raw(c, VIEW(r), ts_us);
 		return;
 	default:
 		c->st.bad_link++;

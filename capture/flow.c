@@ -24,6 +24,8 @@
 #include "cap_int.h"
 
 #define FLOW_SLAB_COUNT 1024
+#define FLOW_BUCKETS_MIN 1024u
+#define FLOW_BUCKETS_MAX (1u << 24)
 #define SEG_SMALL_CAP   2048           /* one MTU-sized segment */
 #define SEG_FREE_MAX    1024           /* small buffers kept for reuse */
 
@@ -46,17 +48,25 @@ struct half {
 
 enum { FS_ACTIVE, FS_DEAD };
 
+/*
+ * Laid out for the cache: a packet touches the first line (lookup key,
+ * last_us, user) and the second (the two halves); list links and the
+ * flow_info are cold.
+ */
 struct flow {
 	struct flow *hnext;
-	struct flow *lprev, *lnext;    /* lru list, or dead list */
-	struct flow *iprev, *inext;    /* id list (active only) */
-	uint64_t last_us;
-	void *user;
 	uint32_t hash;
 	uint8_t fam;                   /* 4 or 6 */
 	uint8_t state;
-	struct flow_info fi;
+	uint16_t a_port, b_port;
+	uint8_t a_ip[16], b_ip[16];
+	uint64_t last_us;              /* last packet */
+	void *user;
 	struct half h[2];
+	struct flow *lprev, *lnext;    /* lru list, or dead list */
+	struct flow *iprev, *inext;    /* id list (active only) */
+	uint64_t lru_us;               /* last_us when last moved in the lru */
+	struct flow_info fi;           /* handed to flow_open */
 };
 
 /* ---- intrusive lists --------------------------------------------------- */
@@ -109,8 +119,31 @@ static void id_append(struct flow_table *ft, struct flow *f)
 	ft->id_tail = f;
 }
 
+/* keep the load at most one flow per bucket: double and rehash */
+static void hash_grow(struct flow_table *ft)
+{
+	uint32_t nb = ft->nbuckets * 2;
+	if (nb > FLOW_BUCKETS_MAX)
+		return;
+	struct flow **nbk = calloc(nb, sizeof(*nbk));
+	if (!nbk)
+		return;                        /* longer chains, still correct */
+	for (uint32_t i = 0; i < ft->nbuckets; i++) {
+		struct flow *f = ft->buckets[i], *next;
+		for (; f; f = next) {
+			next = f->hnext;
+			f->hnext = nbk[f->hash & (nb - 1)];
+			nbk[f->hash & (nb - 1)] = f;
+		}
+	}
+	free(ft->buckets);
+	ft->buckets = nbk;
+	ft->nbuckets = nb;
+}
+
 static void hash_unlink(struct flow_table *ft, struct flow *f)
 {
+	ft->nhashed--;
 	struct flow **pp = &ft->buckets[f->hash & (ft->nbuckets - 1)];
 	while (*pp && *pp != f)
 		pp = &(*pp)->hnext;
@@ -136,7 +169,7 @@ static uint64_t endpoint_hash(const uint8_t ip[16], uint16_t port)
 	uint64_t a, b;
 	memcpy(&a, ip, 8);
 	memcpy(&b, ip + 8, 8);
-	return mix64(a ^ mix64(b ^ port));
+	return mix64(a ^ ((b << 29) | (b >> 35)) ^ ((uint64_t)port << 47) ^ port);
 }
 
 /* symmetric: (src, dst) and (dst, src) land in the same bucket */
@@ -153,15 +186,15 @@ static struct flow *flow_find(struct flow_table *ft, const struct pkt_tuple *t,
 	for (struct flow *f = ft->buckets[hash & (ft->nbuckets - 1)]; f; f = f->hnext) {
 		if (f->hash != hash || f->fam != t->family)
 			continue;
-		if (f->fi.a_port == sport && f->fi.b_port == dport &&
-		    memcmp(f->fi.a_ip, t->src, 16) == 0 &&
-		    memcmp(f->fi.b_ip, t->dst, 16) == 0) {
+		if (f->a_port == sport && f->b_port == dport &&
+		    memcmp(f->a_ip, t->src, 16) == 0 &&
+		    memcmp(f->b_ip, t->dst, 16) == 0) {
 			*dir = DIR_A_TO_B;
 			return f;
 		}
-		if (f->fi.a_port == dport && f->fi.b_port == sport &&
-		    memcmp(f->fi.a_ip, t->dst, 16) == 0 &&
-		    memcmp(f->fi.b_ip, t->src, 16) == 0) {
+		if (f->a_port == dport && f->b_port == sport &&
+		    memcmp(f->a_ip, t->dst, 16) == 0 &&
+		    memcmp(f->b_ip, t->src, 16) == 0) {
 			*dir = DIR_B_TO_A;
 			return f;
 		}
@@ -523,15 +556,21 @@ static struct flow *flow_new(struct capture *c, const struct pkt_tuple *t,
 	memcpy(f->fi.b_ip, src_is_a ? t->dst : t->src, 16);
 	f->fi.a_port = src_is_a ? sport : dport;
 	f->fi.b_port = src_is_a ? dport : sport;
+	memcpy(f->a_ip, f->fi.a_ip, 16);
+	memcpy(f->b_ip, f->fi.b_ip, 16);
+	f->a_port = f->fi.a_port;
+	f->b_port = f->fi.b_port;
 	f->fi.flow_id = ++c->next_flow_id;
 	f->fi.first_ts_us = ts_us;
 	f->hash = hash;
 	f->state = FS_ACTIVE;
 
+	if (++ft->nhashed > ft->nbuckets)
+		hash_grow(ft);
 	struct flow **b = &ft->buckets[hash & (ft->nbuckets - 1)];
 	f->hnext = *b;
 	*b = f;
-	f->last_us = c->now_us;
+	f->last_us = f->lru_us = c->now_us;
 	lru_append(&ft->lru_head, &ft->lru_tail, f);
 	id_append(ft, f);
 	c->st.flows++;
@@ -539,13 +578,28 @@ static struct flow *flow_new(struct capture *c, const struct pkt_tuple *t,
 	return f;
 }
 
-static void touch(struct flow_table *ft, struct flow *f, uint64_t now_us)
+/*
+ * Moving a flow to the lru tail writes its two neighbours: three cache
+ * misses per packet.  So a flow moves at most once per LRU_STEP_US;
+ * cap_flows_expire re-queues a head that was active since it last moved,
+ * which keeps timeouts exact and eviction nearly oldest-first.
+ */
+#define LRU_STEP_US 1000000ull
+
+static void lru_move_tail(struct flow_table *ft, struct flow *f)
 {
-	f->last_us = now_us;
+	f->lru_us = f->last_us;
 	if (ft->lru_tail != f) {
 		lru_unlink(&ft->lru_head, &ft->lru_tail, f);
 		lru_append(&ft->lru_head, &ft->lru_tail, f);
 	}
+}
+
+static void touch(struct flow_table *ft, struct flow *f, uint64_t now_us)
+{
+	f->last_us = now_us;
+	if (now_us - f->lru_us >= LRU_STEP_US)
+		lru_move_tail(ft, f);
 }
 
 static void on_fin(struct capture *c, struct flow *f, int dir, uint32_t fin_seq,
@@ -622,8 +676,12 @@ void cap_flows_expire(struct capture *c)
 	uint64_t idle = c->cfg.idle_timeout_us;
 	uint64_t linger = idle < CAP_LINGER_US ? idle : CAP_LINGER_US;
 
-	while (ft->lru_head && ft->lru_head->last_us + idle < c->now_us) {
+	while (ft->lru_head && ft->lru_head->lru_us + idle < c->now_us) {
 		struct flow *f = ft->lru_head;
+		if (f->last_us + idle >= c->now_us) {
+			lru_move_tail(ft, f);  /* active since it last moved */
+			continue;
+		}
 		c->st.flows_timed_out++;
 		flow_close(c, f, CLOSE_TIMEOUT, f->last_us + idle);
 	}
@@ -639,12 +697,10 @@ void cap_flows_flush(struct capture *c)
 
 bool cap_flows_init(struct capture *c)
 {
-	uint64_t est = c->cfg.memcap_bytes / sizeof(struct flow) / 2;
-	uint32_t nb = 4096;
-	while (nb < est && nb < (1u << 20))
-		nb <<= 1;
-	c->ft.buckets = calloc(nb, sizeof(*c->ft.buckets));
-	c->ft.nbuckets = nb;
+	/* small to start: a bucket array much larger than the flows in it
+	   costs a cache miss per packet */
+	c->ft.nbuckets = FLOW_BUCKETS_MIN;
+	c->ft.buckets = calloc(c->ft.nbuckets, sizeof(*c->ft.buckets));
 	return c->ft.buckets != NULL;
 }
 

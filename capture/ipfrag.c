@@ -194,11 +194,11 @@ static void dgram_deliver(struct capture *c, int i, uint64_t ts_us)
 	/* out of the table first: the payload may carry fragments of its own */
 	slot_remove(c, i);
 	c->st.ip_reassembled++;
-	struct rd r = rd_init(d->buf, d->total);
 	if (d->t.family == 4)
-		cap_decode_ip_payload(c, &d->t, d->proto, r, ts_us, d->depth);
+		cap_decode_ip_payload(c, &d->t, d->proto, d->buf, d->total, ts_us, d->depth);
 	else
-		cap_decode_ipv6_chain(c, &d->t, d->proto, r, ts_us, d->depth, true);
+		cap_decode_ipv6_chain(c, &d->t, d->proto, d->buf, d->total, ts_us,
+				      d->depth, true);
 	dgram_free(c, d);
 }
 
@@ -213,10 +213,8 @@ static bool bad_end(const struct frag_dgram *d, bool more, uint32_t end)
 
 void cap_frag_input(struct capture *c, const struct pkt_tuple *t, int proto,
 		    uint32_t id, uint32_t off_bytes, bool more,
-		    struct rd payload, uint64_t ts_us, int depth)
+		    const uint8_t *data, size_t len, uint64_t ts_us, int depth)
 {
-	size_t len = rd_left(&payload);
-	const uint8_t *data = rd_bytes(&payload, len);
 	uint32_t end = off_bytes + (uint32_t)len;
 
 	c->st.ip_fragments++;

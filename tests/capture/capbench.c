@@ -54,7 +54,7 @@ static void on_data(void *u, void *f, enum cap_dir d, const uint8_t *p, size_t n
 static double run_cap(const char *path, uint64_t *pkts, uint64_t *flows)
 {
 	char err[512];
-	struct cap_callbacks cb = { NULL, on_open, on_data, NULL, NULL };
+	struct cap_callbacks cb = { .flow_open = on_open, .flow_data = on_data };
 	struct cap_config cfg = { 0 };
 	double t0 = now_s();
 	struct capture *c = cap_open_files(&path, 1, &cfg, &cb, err, sizeof(err));

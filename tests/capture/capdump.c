@@ -98,7 +98,7 @@ int main(int argc, char **argv)
 		fprintf(stderr, "usage: capdump [-f BPF] FILE...\n");
 		return 2;
 	}
-	struct cap_callbacks cb = { NULL, on_open, on_data, on_gap, on_close };
+	struct cap_callbacks cb = { .flow_open = on_open, .flow_data = on_data, .flow_gap = on_gap, .flow_close = on_close };
 	char err[512];
 	struct capture *c = cap_open_files((const char *const *)argv + optind,
 					   argc - optind, &cfg, &cb, err, sizeof(err));

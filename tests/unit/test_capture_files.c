@@ -58,7 +58,7 @@ static struct pkt eth_seg(int from_server, uint32_t seq, uint8_t flags, const ch
 static struct capture *open1(const char *path, const struct cap_config *cfg,
 			     char *err, size_t errlen)
 {
-	struct cap_callbacks cb = { &R, rec_open, rec_data, rec_gap, rec_close };
+	struct cap_callbacks cb = { .user = &R, .flow_open = rec_open, .flow_data = rec_data, .flow_gap = rec_gap, .flow_close = rec_close };
 	memset(&R, 0, sizeof(R));
 	const char *paths[1] = { path };
 	return cap_open_files(paths, 1, cfg, &cb, err, errlen);
@@ -174,7 +174,7 @@ static void test_merge_two_files_by_time(void **state)
 	pf_close(&a);
 	pf_close(&b);
 
-	struct cap_callbacks cb = { &R, rec_open, ts_data, rec_gap, rec_close };
+	struct cap_callbacks cb = { .user = &R, .flow_open = rec_open, .flow_data = ts_data, .flow_gap = rec_gap, .flow_close = rec_close };
 	memset(&R, 0, sizeof(R));
 	last_ts = 0;
 	out_of_time_order = 0;
@@ -259,7 +259,7 @@ static void test_cap_break_stops_the_run(void **state)
 		pf_write(&pf, &p, SEC + (uint64_t)i);
 	}
 	pf_close(&pf);
-	struct cap_callbacks cb = { NULL, break_open, NULL, NULL, NULL };
+	struct cap_callbacks cb = { .flow_open = break_open };
 	char err[256];
 	const char *paths[1] = { pf.path };
 	break_cap = cap_open_files(paths, 1, NULL, &cb, err, sizeof(err));

@@ -214,7 +214,7 @@ static inline void rec_close(void *user, void *fu, enum cap_close_reason why, ui
 
 static inline struct capture *rec_cap(struct rec *r, const struct cap_config *cfg)
 {
-	struct cap_callbacks cb = { r, rec_open, rec_data, rec_gap, rec_close };
+	struct cap_callbacks cb = { .user = r, .flow_open = rec_open, .flow_data = rec_data, .flow_gap = rec_gap, .flow_close = rec_close };
 	memset(r, 0, sizeof(*r));
 	struct capture *c = cap_new(cfg, &cb);
 	assert_non_null(c);
