@@ -69,20 +69,18 @@ static bool rd_int(struct tmread *r, int maxdig, int lo, int hi, int *out)
 /* a name from a table, full or 3-letter abbreviation, case-insensitive */
 static int rd_name(struct tmread *r, const char *const *tab, int n)
 {
+	size_t left = r->len - r->pos;
+	if (left < 3)
+		return -1;
 	for (int i = 0; i < n; i++) {
+		if (strncasecmp(r->s + r->pos, tab[i], 3) != 0)
+			continue;
 		size_t full = strlen(tab[i]);
-		size_t left = r->len - r->pos;
-		if (left >= full && strncasecmp(r->s + r->pos, tab[i], full) == 0) {
+		if (left >= full && strncasecmp(r->s + r->pos, tab[i], full) == 0)
 			r->pos += full;
-			return i;
-		}
-	}
-	for (int i = 0; i < n; i++) {
-		size_t left = r->len - r->pos;
-		if (left >= 3 && strncasecmp(r->s + r->pos, tab[i], 3) == 0) {
+		else
 			r->pos += 3;
-			return i;
-		}
+		return i;
 	}
 	return -1;
 }

@@ -20,6 +20,7 @@
 #include <cmocka.h>
 
 #include "report/verify.h"
+#include "http/http.h"
 
 #define T0 1714557600LL            /* 2024-05-01 10:00:00 UTC */
 #define US 1000000LL
@@ -618,6 +619,50 @@ static void named_server_preferred(void **st)
 	assert_int_equal(by_line(1)->v, V_USER_MISMATCH);
 }
 
+/* hand-built http_tx as the pipeline hands it over, behind a reverse proxy */
+static void client_ip_from_xff(void **st)
+{
+	(void)st;
+	static struct http_tx tx;
+	memset(&tx, 0, sizeof(tx));
+	tx.flow_id = 1;
+	tx.req_ts_us = (uint64_t)(T0 * US + 100000);
+	tx.resp_end_ts_us = tx.req_ts_us + 5000;
+	tx.family = AF_INET;
+	ip4(tx.cli_ip, "10.0.0.5");                 /* the reverse proxy */
+	ip4(tx.srv_ip, SRV);
+	tx.cli_port = 40000;
+	tx.srv_port = 80;
+	strcpy(tx.method, "GET");
+	tx.url.s = (char *)"/xff";
+	tx.url.len = 4;
+	tx.status = 200;
+	tx.x_forwarded_for.s = (char *)" 198.51.100.77, 10.0.0.5";
+	tx.x_forwarded_for.len = strlen(tx.x_forwarded_for.s);
+	struct as_http r = { .tx = &tx, .scheme = "NTLM", .mech = "NTLMSSP", .user = "alice",
+			     .domain = "CORP", .result = "success", .credentials = true };
+	logline(T0 * US + 100000, "198.51.100.77", "GET", "/xff", 200, "CORP\\alice");
+	for (int with = 0; with < 2; with++) {
+		struct verify_opts o = { .client_ip_from_xff = with };
+		verify_free(vf);
+		ngot = 0;
+		vf = verify_new(&o, on_pair, NULL);
+		verify_add_http(vf, &r);
+		verify_wire_done(vf);
+		verify_log_scan(vf, &logs[0]);
+		verify_offset_done(vf);
+		verify_log_match(vf, &logs[0], "x.log");
+		verify_finish(vf);
+		if (with) {
+			assert_int_equal(ngot, 1);
+			assert_int_equal(got[0].v, V_MATCH);
+		} else {
+			assert_int_equal(count(V_MISSING_ON_WIRE), 1);
+			assert_int_equal(count(V_MATCH), 0);
+		}
+	}
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -640,6 +685,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(same_second_two_users_one_client, setup, teardown),
 		cmocka_unit_test_setup_teardown(url_form_and_host, setup, teardown),
 		cmocka_unit_test_setup_teardown(named_server_preferred, setup, teardown),
+		cmocka_unit_test_setup_teardown(client_ip_from_xff, setup, teardown),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
