@@ -3,14 +3,15 @@
  *
  *   gen_hostile CASE OUT.pcap N GOOD.pcap
  *
- * Writes a little-endian Ethernet pcap.  Every case mixes in three copies
- * of GOOD.pcap (a real capture with one good handshake, e.g.
- * pcaps/ntlm-success.pcap): one at the start, one in the middle, one at
- * the end, each copy's client port moved by +1000*k so the copies are
- * three distinct connections.  Everything else is hand-built here:
+ * Writes a little-endian Ethernet pcap.  Every case mixes in copies of
+ * GOOD.pcap (a real capture with one good handshake, e.g.
+ * pcaps/ntlm-success.pcap): one at the start, one at the end, and for the
+ * floods, snaplen and cut one in the middle; each copy's client port moved
+ * by +1000*k so the copies are distinct connections.  Everything else is
+ * hand-built here:
  *
  *   synflood   N SYNs, each from its own address/port (N flows)
- *   halfopen   N connections: SYN, SYN-ACK, ACK, then a partial request
+ *   halfopen   N connections: SYN, SYN-ACK, then a partial request
  *              (headers never end, no answer)
  *   overlap    one request whose bytes arrive twice: the second copy
  *              overlaps the first and differs (first copy wins)
@@ -20,6 +21,8 @@
  *   badntlm    NTLMSSP Type 1 and Type 3 whose field offsets/lengths point
  *              outside the message (each its own request, answered 401)
  *   deepspnego Negotiate token nested 10,000 DER levels deep
+ *   pipeline   100 pipelined requests on one connection, never answered
+ *   ooo        a hole, then 2 MiB of data beyond it (out of order)
  *   snaplen    GOOD.pcap's packets cut to a 96-byte snaplen
  *   cut        the three good copies, then the file cut in the middle of
  *              a record after them; prints that record's byte offset
@@ -296,7 +299,9 @@ static void case_halfopen(uint32_t n)
 		if (i == n / 2)
 			mix_good();
 		conn_init(&c, i + 1, 80);
-		conn_open(&c);
+		/* SYN, SYN-ACK, then the partial request (it carries the ACK) */
+		tcp_pkt(&c, 0, SYN, NULL, 0);
+		tcp_pkt(&c, 1, SYN | ACK, NULL, 0);
 		conn_send(&c, 0, part, strlen(part));
 	}
 }
@@ -393,6 +398,36 @@ static void push(uint8_t *der, size_t *start, uint8_t v)
 	der[--*start] = v;
 }
 
+static void case_pipeline(void)
+{
+	struct conn c;
+	char req[128];
+	conn_init(&c, 1, 80);
+	conn_open(&c);
+	for (int k = 0; k < 100; k++) {
+		int len = snprintf(req, sizeof(req), "GET /pipe/%d HTTP/1.1\r\nHost: victim\r\n\r\n", k);
+		conn_send(&c, 0, req, (size_t)len);
+	}
+	conn_close(&c);
+}
+
+static void case_ooo(void)
+{
+	static const char req[] = "GET /ooo HTTP/1.1\r\nHost: victim\r\nX-Pad: ";
+	size_t n = 2u << 20;
+	uint8_t *body = malloc(n);
+	struct conn c;
+	if (!body)
+		exit(1);
+	memset(body, 'o', n);
+	conn_init(&c, 1, 80);
+	conn_open(&c);
+	c.seq[0] += (uint32_t)strlen(req);          /* the request line never comes */
+	conn_send(&c, 0, body, n);
+	conn_close(&c);
+	free(body);
+}
+
 static void case_deepspnego(void)
 {
 	size_t depth = 10000, cap = depth * 6 + 16, start = cap;
@@ -464,6 +499,8 @@ int main(int argc, char **argv)
 		case_bigreq("GET /manyhdrs HTTP/1.1\r\nHost: victim\r\n", "X-H", 10000, 4);
 	else if (!strcmp(cs, "bigauth")) case_bigauth();
 	else if (!strcmp(cs, "badntlm")) case_badntlm();
+	else if (!strcmp(cs, "pipeline")) case_pipeline();
+	else if (!strcmp(cs, "ooo")) case_ooo();
 	else if (!strcmp(cs, "deepspnego")) case_deepspnego();
 	else if (!strcmp(cs, "snaplen") || !strcmp(cs, "cut")) mix_good();
 	else {
