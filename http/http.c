@@ -38,9 +38,12 @@ enum fid {
 	F_WWW, F_PAUTHN, F_PERSIST, F_CONNECTION,
 };
 
+struct http_ctx;
+
 struct arena {
 	char *buf;
 	size_t len, cap;     /* invariant: buf[len] == 0 whenever buf != NULL */
+	struct http_ctx *h;  /* charged for cap */
 };
 
 struct fref {
@@ -110,6 +113,7 @@ struct hdir {
 struct http_ctx {
 	struct http_callbacks cb;
 	struct http_stats st;
+	uint64_t memcap;
 };
 
 struct http_conn {
@@ -181,6 +185,22 @@ static size_t buf_off(const struct hdir *d, const char *at)
 	return (size_t)(u - d->buf);
 }
 
+/* every buffer http/ grows with traffic is charged here */
+static bool mem_take(struct http_ctx *h, size_t n)
+{
+	if (h->st.mem_bytes + n > h->memcap) {
+		h->st.mem_refused++;
+		return false;
+	}
+	h->st.mem_bytes += n;
+	return true;
+}
+
+static void mem_give(struct http_ctx *h, size_t n)
+{
+	h->st.mem_bytes -= n < h->st.mem_bytes ? n : h->st.mem_bytes;
+}
+
 static bool arena_reserve(struct arena *a, size_t n)
 {
 	size_t need, ncap;
@@ -198,9 +218,13 @@ static bool arena_reserve(struct arena *a, size_t n)
 		ncap *= 2;
 	if (ncap > ARENA_MAX)
 		ncap = ARENA_MAX;
-	nb = realloc(a->buf, ncap);
-	if (!nb)
+	if (!mem_take(a->h, ncap - a->cap))
 		return false;
+	nb = realloc(a->buf, ncap);
+	if (!nb) {
+		mem_give(a->h, ncap - a->cap);
+		return false;
+	}
 	a->buf = nb;
 	a->cap = ncap;
 	a->buf[a->len] = 0;
@@ -210,6 +234,7 @@ static bool arena_reserve(struct arena *a, size_t n)
 static void arena_reset(struct arena *a)
 {
 	if (a->cap > ARENA_KEEP) {
+		mem_give(a->h, a->cap);
 		free(a->buf);
 		a->buf = NULL;
 		a->cap = 0;
@@ -221,8 +246,11 @@ static void arena_reset(struct arena *a)
 
 static void arena_free(struct arena *a)
 {
+	if (a->h)
+		mem_give(a->h, a->cap);
 	free(a->buf);
-	memset(a, 0, sizeof(*a));
+	a->buf = NULL;
+	a->len = a->cap = 0;
 }
 
 static struct http_str fref_str(const struct arena *a, const struct fref *f)
@@ -494,10 +522,23 @@ static struct slot *slot_get(struct http_conn *c)
 		c->spare = NULL;
 		return s;
 	}
+	if (!mem_take(c->h, sizeof(*s)))
+		return NULL;
 	s = calloc(1, sizeof(*s));
-	if (s)
-		s->tx.status = -1;
+	if (!s) {
+		mem_give(c->h, sizeof(*s));
+		return NULL;
+	}
+	s->tx.status = -1;
+	s->ar.h = c->h;
 	return s;
+}
+
+static void slot_put_free(struct http_conn *c, struct slot *s)
+{
+	arena_free(&s->ar);
+	mem_give(c->h, sizeof(*s));
+	free(s);
 }
 
 static void slot_put(struct http_conn *c, struct slot *s)
@@ -507,8 +548,7 @@ static void slot_put(struct http_conn *c, struct slot *s)
 		c->spare = s;
 		return;
 	}
-	arena_free(&s->ar);
-	free(s);
+	slot_put_free(c, s);
 }
 
 static void rf_reset(struct resp_fields *rf)
@@ -1095,6 +1135,17 @@ static void parser_restart(struct hdir *d)
 	d->skip_upgrade = false;
 }
 
+static void hold_free(struct http_conn *c, struct hdir *d)
+{
+	if (d->hold) {
+		mem_give(c->h, HOLD_MAX);
+		free(d->hold);
+	}
+	d->hold = NULL;
+	d->hold_len = 0;
+	d->hold_lost = false;
+}
+
 static void conn_tunnel(struct http_conn *c)
 {
 	int i;
@@ -1102,9 +1153,7 @@ static void conn_tunnel(struct http_conn *c)
 	c->h->st.tunnels++;
 	for (i = 0; i < 2; i++) {
 		c->d[i].mode = M_DEAD;
-		free(c->d[i].hold);
-		c->d[i].hold = NULL;
-		c->d[i].hold_len = 0;
+		hold_free(c, &c->d[i]);
 	}
 }
 
@@ -1115,6 +1164,7 @@ static void hold_release(struct http_conn *c)
 	uint8_t *buf = d->hold;
 	size_t n = d->hold_len;
 	bool lost = d->hold_lost;
+	bool had = buf != NULL;
 
 	c->upgrade_slot = NULL;
 	if (d->mode != M_HOLD) {
@@ -1128,6 +1178,8 @@ static void hold_release(struct http_conn *c)
 	d->mode = M_PARSE;
 	if (n)
 		dir_input(c, d, buf, n, d->hold_ts);
+	if (had)
+		mem_give(c->h, HOLD_MAX);
 	free(buf);
 	if (lost && d->mode == M_PARSE) {
 		d->mode = M_SCAN;
@@ -1141,10 +1193,7 @@ static void dir_drop_hold(struct http_conn *c, struct hdir *d)
 {
 	if (d->mode != M_HOLD)
 		return;
-	free(d->hold);
-	d->hold = NULL;
-	d->hold_len = 0;
-	d->hold_lost = false;
+	hold_free(c, d);
 	parser_restart(d);
 	d->mode = M_SCAN;
 	d->line_start = true;
@@ -1555,14 +1604,15 @@ static size_t dir_scan(struct http_conn *c, struct hdir *d, const uint8_t *p,
 	return n;
 }
 
-static void hold_add(struct hdir *d, const uint8_t *p, size_t n, uint64_t ts)
+static void hold_add(struct http_conn *c, struct hdir *d, const uint8_t *p,
+		     size_t n, uint64_t ts)
 {
 	size_t room;
 
 	if (!d->hold_len)
 		d->hold_ts = ts;
 	if (!d->hold && !d->hold_lost) {
-		d->hold = malloc(HOLD_MAX);
+		d->hold = mem_take(c->h, HOLD_MAX) ? malloc(HOLD_MAX) : NULL;
 		if (!d->hold)
 			d->hold_lost = true;
 	}
@@ -1591,7 +1641,7 @@ static void dir_input(struct http_conn *c, struct hdir *d, const uint8_t *data,
 		case M_DEAD:
 			return;
 		case M_HOLD:
-			hold_add(d, p, n, ts);
+			hold_add(c, d, p, n, ts);
 			used = n;
 			break;
 		case M_PARSE:
@@ -1612,14 +1662,22 @@ static void dir_input(struct http_conn *c, struct hdir *d, const uint8_t *data,
 struct http_ctx *http_ctx_new(const struct http_callbacks *cb)
 {
 	struct http_ctx *h = calloc(1, sizeof(*h));
-	if (h && cb)
+	if (!h)
+		return NULL;
+	if (cb)
 		h->cb = *cb;
+	h->memcap = HTTP_MEMCAP_DEFAULT;
 	return h;
 }
 
 void http_ctx_free(struct http_ctx *h)
 {
 	free(h);
+}
+
+void http_set_memcap(struct http_ctx *h, uint64_t bytes)
+{
+	h->memcap = bytes ? bytes : HTTP_MEMCAP_DEFAULT;
 }
 
 const struct http_stats *http_get_stats(const struct http_ctx *h)
@@ -1637,6 +1695,8 @@ struct http_conn *http_conn_new(struct http_ctx *h, const struct flow_info *fi,
 		return NULL;
 	c->h = h;
 	c->user = conn_user;
+	c->scratch.ar.h = h;
+	c->rf.ar.h = h;
 	if (fi)
 		c->fi = *fi;
 	c->scratch.tx.status = -1;
@@ -1744,11 +1804,9 @@ void http_conn_close(struct http_conn *c, uint64_t ts_us)
 		c->h->st.conns_not_http++;
 	}
 	for (i = 0; i < 2; i++)
-		free(c->d[i].hold);
-	if (c->spare) {
-		arena_free(&c->spare->ar);
-		free(c->spare);
-	}
+		hold_free(c, &c->d[i]);
+	if (c->spare)
+		slot_put_free(c, c->spare);
 	arena_free(&c->scratch.ar);
 	arena_free(&c->rf.ar);
 	free(c);

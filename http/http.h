@@ -89,6 +89,7 @@
 #define HTTP_PIPELINE_MAX 32       /* requests waiting for a response, kept whole */
 #define HTTP_HEADERS_MAX  512      /* header lines per message before HEADER_LIMIT */
 #define HTTP_HEADER_LINE_MAX 65536 /* one non-auth header line before HEADER_LIMIT */
+#define HTTP_MEMCAP_DEFAULT (256ull << 20) /* all copies, all connections */
 
 /* anomaly bits, set on the transaction */
 #define HTTP_ANOM_GAP          0x0001u  /* bytes lost inside this tx */
@@ -156,6 +157,8 @@ struct http_stats {
 	uint64_t resyncs;               /* direction restarted after a gap/error */
 	uint64_t tunnels;               /* CONNECT 2xx / Upgrade: stopped parsing */
 	uint64_t cut_fields;
+	uint64_t mem_bytes;             /* now held by copies, queues, holds */
+	uint64_t mem_refused;           /* allocations refused by the memcap */
 };
 
 struct http_callbacks {
@@ -170,6 +173,16 @@ struct http_conn;
 struct http_ctx *http_ctx_new(const struct http_callbacks *cb);
 void http_ctx_free(struct http_ctx *h);
 const struct http_stats *http_get_stats(const struct http_ctx *h);
+/*
+ * Cap on what http/ holds for all connections together (copied strings,
+ * pending requests, bytes held during CONNECT/Upgrade); 0 = default.
+ * Over it, copies are cut (HTTP_ANOM_*_CUT / HEADER_LIMIT), requests that
+ * cannot be queued are still paired but reported without their fields (as
+ * for the pipeline cap: HTTP_ANOM_PIPELINE_CAP), and mem_refused counts.
+ * The connection structs themselves (about 3 KiB each) are not included:
+ * capture/ charges those per flow.
+ */
+void http_set_memcap(struct http_ctx *h, uint64_t bytes);
 
 struct http_conn *http_conn_new(struct http_ctx *h, const struct flow_info *fi,
 				void *conn_user);

@@ -1156,6 +1156,61 @@ static void test_one_sided_capture(void **state)
 	fx_free(&f);
 }
 
+/* what http/ holds is accounted, and all of it is given back */
+static void test_mem_accounting(void **state)
+{
+	struct fx f;
+	char *v = malloc(20001);
+	(void)state;
+	memset(v, 'Z', 20000);
+	v[20000] = 0;
+	fx_open(&f, true);
+	put(&f, A, "GET / HTTP/1.1\r\nAuthorization: Negotiate ", 1);
+	put(&f, A, v, 1);
+	put(&f, A, "\r\n\r\nCONNECT x:443 HTTP/1.1\r\n\r\nearly tunnel bytes", 1);
+	assert_true(st(&f)->mem_bytes >= 20000);
+	put(&f, B, "HTTP/1.1 200 OK\r\nContent-Length: 0\r\n\r\n", 2);
+	fx_close(&f, 3);
+	assert_int_equal(f.r.n, 2);
+	assert_int_equal(f.r.tx[0].authz_len, strlen("Negotiate ") + 20000);
+	assert_int_equal(st(&f)->mem_bytes, 0);
+	assert_int_equal(st(&f)->mem_refused, 0);
+	fx_free(&f);
+	free(v);
+}
+
+/* a tiny memcap: values are cut and counted, pairing is unharmed */
+static void test_memcap_cuts(void **state)
+{
+	struct fx f;
+	char *v = malloc(HTTP_AUTH_MAX + 1);
+	int i;
+	(void)state;
+	memset(v, 'Z', HTTP_AUTH_MAX);
+	v[HTTP_AUTH_MAX] = 0;
+	fx_open(&f, true);
+	http_set_memcap(f.h, 16384);
+	for (i = 0; i < 3; i++) {
+		put(&f, A, "GET /x HTTP/1.1\r\nAuthorization: ", 10 + i);
+		put(&f, A, v, 10 + i);
+		put(&f, A, "\r\n\r\n", 10 + i);
+	}
+	for (i = 0; i < 3; i++)
+		put(&f, B, "HTTP/1.1 401 U\r\nContent-Length: 0\r\n\r\n", 20 + i);
+	assert_int_equal(f.r.n, 3);
+	for (i = 0; i < 3; i++) {
+		assert_int_equal(f.r.tx[i].t.status, 401);
+		assert_true(f.r.tx[i].t.anomalies & HTTP_ANOM_AUTH_CUT);
+		assert_true(f.r.tx[i].authz_len < HTTP_AUTH_MAX);
+	}
+	assert_true(st(&f)->mem_refused > 0);
+	assert_true(st(&f)->mem_bytes <= 16384);
+	fx_close(&f, 30);
+	assert_int_equal(st(&f)->mem_bytes, 0);
+	fx_free(&f);
+	free(v);
+}
+
 /* a server's unsolicited 408 on an idle connection, then a new request */
 static void test_unsolicited_408(void **state)
 {
@@ -1243,6 +1298,8 @@ int main(void)
 		cmocka_unit_test(test_too_many_challenges),
 		cmocka_unit_test(test_pipeline_cap),
 		cmocka_unit_test(test_one_sided_capture),
+		cmocka_unit_test(test_mem_accounting),
+		cmocka_unit_test(test_memcap_cuts),
 		cmocka_unit_test(test_unsolicited_408),
 		cmocka_unit_test(test_stats_invariant),
 	};
