@@ -34,7 +34,9 @@ enum cap_close_reason {
 	CLOSE_RST,
 	CLOSE_TIMEOUT,   /* idle longer than the idle timeout */
 	CLOSE_EVICTED,   /* dropped to stay under the memory cap */
-	CLOSE_EOF,       /* end of input, or shutdown on a signal */
+	CLOSE_EOF,       /* end of input, or shutdown on a signal; also a
+			    new SYN (other ISN) on the 4-tuple of an open
+			    flow whose end was not captured */
 };
 
 struct flow_info {

@@ -43,7 +43,8 @@ struct half {
 	uint64_t held_bytes;
 	uint32_t next_seq;
 	uint32_t fin_seq;
-	bool started, fin;
+	uint32_t isn;                  /* valid when syn */
+	bool started, fin, syn;
 };
 
 enum { FS_ACTIVE, FS_DEAD };
@@ -616,6 +617,15 @@ static void on_fin(struct capture *c, struct flow *f, int dir, uint32_t fin_seq,
 		flow_close(c, f, CLOSE_FIN, ts_us);
 }
 
+/* a SYN from the initiator with another ISN than the one we saw: a new
+   connection on the same 4-tuple (a retransmitted SYN has the same ISN) */
+static bool syn_reuses_tuple(const struct flow *f, enum cap_dir dir, uint8_t flags,
+			     uint32_t seq)
+{
+	const struct half *h = &f->h[dir];
+	return (flags & (TCPF_SYN | TCPF_ACK)) == TCPF_SYN && h->syn && h->isn != seq;
+}
+
 void cap_tcp_segment(struct capture *c, const struct pkt_tuple *t,
 		     uint16_t sport, uint16_t dport, uint32_t seq,
 		     uint8_t flags, const uint8_t *data, size_t len,
@@ -626,6 +636,11 @@ void cap_tcp_segment(struct capture *c, const struct pkt_tuple *t,
 	enum cap_dir dir;
 	struct flow *f = flow_find(ft, t, sport, dport, hash, &dir);
 
+	if (f && f->state == FS_ACTIVE && syn_reuses_tuple(f, dir, flags, seq)) {
+		/* the old connection ended unseen (its FIN/RST not captured) */
+		flow_close(c, f, CLOSE_EOF, ts_us);   /* frees f */
+		f = NULL;
+	}
 	if (f && f->state == FS_DEAD) {
 		if ((flags & (TCPF_SYN | TCPF_ACK)) != TCPF_SYN) {
 			if (len)
@@ -651,6 +666,8 @@ void cap_tcp_segment(struct capture *c, const struct pkt_tuple *t,
 		if (!h->started) {
 			h->started = true;
 			h->next_seq = seq + 1;
+			h->syn = true;
+			h->isn = seq;
 		}
 		seq++;                         /* the SYN takes one number */
 	}

@@ -340,6 +340,50 @@ static void test_syn_on_closed_tuple_is_new_flow(void **state)
 	cap_close(c);
 }
 
+static void test_new_syn_on_open_tuple(void **state)
+{
+	(void)state;
+	struct capture *c = rec_cap(&R, NULL);
+	handshake(c, SEC);
+	feed4(c, 0, ISN_C + 1, F_ACK, "old", 3, 2 * SEC);
+	feed4(c, 0, ISN_C, F_SYN, NULL, 0, 2 * SEC + 1);     /* a retransmitted SYN */
+	assert_int_equal(R.f[0].closes, 0);
+	/* the FIN/RST of the first connection was never captured */
+	feed4(c, 0, 777, F_SYN, NULL, 0, 3 * SEC);
+	assert_int_equal(R.f[0].closes, 1);
+	assert_int_equal(R.f[0].why, CLOSE_EOF);
+	feed4(c, 0, 778, F_ACK, "new", 3, 3 * SEC + 1);
+	cap_flush(c);
+	assert_int_equal(R.n, 2);
+	assert_string_equal(R.f[0].trace[0], "old");
+	assert_string_equal(R.f[1].trace[0], "new");
+	assert_true(R.f[1].fi.syn_seen);
+	rec_check_closed(&R);
+	cap_close(c);
+}
+
+/* a busy flow never times out, an idle one beside it does */
+static void test_busy_flow_outlives_idle_one(void **state)
+{
+	(void)state;
+	struct cap_config cfg = { .idle_timeout_us = 10 * SEC };
+	struct capture *c = rec_cap(&R, &cfg);
+	struct pkt t = tcp_hdr(1234, 443, 1, F_ACK, "i", 1);
+	struct pkt idle = ipv4_wrap(CLI4, SRV4, 6, 1, 0, &t);
+	feed_raw(c, &idle, SEC);
+	handshake(c, SEC + 1);
+	uint32_t seq = ISN_C + 1;
+	for (uint64_t ms = 1500; ms <= 60000; ms += 500, seq++)
+		feed4(c, 0, seq, F_ACK, "b", 1, ms * 1000);
+	assert_int_equal(R.f[0].closes, 1);
+	assert_int_equal(R.f[0].why, CLOSE_TIMEOUT);
+	assert_int_equal(R.f[1].closes, 0);
+	assert_int_equal(R.f[1].bytes[0], 118);
+	assert_int_equal(cap_get_stats(c)->flows_timed_out, 1);
+	cap_flush(c);
+	cap_close(c);
+}
+
 static void test_sequence_wraparound(void **state)
 {
 	(void)state;
@@ -488,6 +532,8 @@ int main(void)
 		cmocka_unit_test(test_fin_after_hole_delivers_gap),
 		cmocka_unit_test(test_rst_close),
 		cmocka_unit_test(test_syn_on_closed_tuple_is_new_flow),
+		cmocka_unit_test(test_new_syn_on_open_tuple),
+		cmocka_unit_test(test_busy_flow_outlives_idle_one),
 		cmocka_unit_test(test_sequence_wraparound),
 		cmocka_unit_test(test_zero_window_probe_and_keepalive),
 		cmocka_unit_test(test_idle_timeout),
