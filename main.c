@@ -12,7 +12,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
+#include <sys/time.h>
 #include <unistd.h>
 
 #include "report/pipeline.h"
@@ -40,12 +40,15 @@ static void on_hup(int sig)
 {
 	(void)sig;
 	g_reopen = 1;
+	pipeline_wakeup(g_pipeline);
 }
 
-static void on_usr1(int sig)
+/* SIGUSR1, and SIGALRM every --stats-interval seconds */
+static void on_stats_signal(int sig)
 {
 	(void)sig;
 	g_stats_now = 1;
+	pipeline_wakeup(g_pipeline);
 }
 
 static void set_handler(int sig, void (*fn)(int))
@@ -134,7 +137,6 @@ struct out_ctx {
 	const char *path;
 	bool json;                    /* stats lines go into the output */
 	unsigned stats_interval_s;
-	struct timespec next_stats;
 };
 
 static void maybe_reopen(struct out_ctx *o)
@@ -187,21 +189,6 @@ static void write_stats(struct out_ctx *o, bool at_exit)
 	json_decref(st);
 }
 
-static bool interval_due(struct out_ctx *o)
-{
-	struct timespec now;
-
-	if (!o->stats_interval_s)
-		return false;
-	clock_gettime(CLOCK_MONOTONIC, &now);
-	if (now.tv_sec < o->next_stats.tv_sec ||
-	    (now.tv_sec == o->next_stats.tv_sec && now.tv_nsec < o->next_stats.tv_nsec))
-		return false;
-	o->next_stats = now;
-	o->next_stats.tv_sec += o->stats_interval_s;
-	return true;
-}
-
 /* from the capture loop, main thread: act on the signal flags */
 static void on_tick(void *user)
 {
@@ -212,7 +199,7 @@ static void on_tick(void *user)
 		maybe_reopen(o);
 		pipeline_output_unlock(g_pipeline);
 	}
-	if (g_stats_now || interval_due(o)) {
+	if (g_stats_now) {
 		g_stats_now = 0;
 		write_stats(o, false);
 	}
@@ -353,8 +340,6 @@ int main(int argc, char **argv)
 	po.tick = on_tick;
 	po.tick_user = &out;
 	out.json = !strcmp(format, "json");
-	clock_gettime(CLOCK_MONOTONIC, &out.next_stats);
-	out.next_stats.tv_sec += out.stats_interval_s;
 
 	g_pipeline = pipeline_new(&po, &sink, err, sizeof(err));
 	if (!g_pipeline) {
@@ -369,7 +354,13 @@ int main(int argc, char **argv)
 	set_handler(SIGINT, on_stop_signal);
 	set_handler(SIGTERM, on_stop_signal);
 	set_handler(SIGHUP, on_hup);
-	set_handler(SIGUSR1, on_usr1);
+	set_handler(SIGUSR1, on_stats_signal);
+	if (out.stats_interval_s) {
+		struct itimerval it = { { (time_t)out.stats_interval_s, 0 },
+					{ (time_t)out.stats_interval_s, 0 } };
+		set_handler(SIGALRM, on_stats_signal);
+		setitimer(ITIMER_REAL, &it, NULL);
+	}
 
 	rc = pipeline_run(g_pipeline, err, sizeof(err));
 	if (want_stats || out.stats_interval_s)

@@ -60,8 +60,8 @@ struct cap_callbacks {
 			   enum cap_close_reason why, uint64_t ts_us);
 	/* optional (NULL = unused), added for the live sensor and workers
 	   (report/pipeline.c): tick runs from cap_run's loop between
-	   batches of packets (at most 4096 apart, and about every 100 ms
-	   live even when idle), so the caller acts on signal flags in its
+	   batches of packets (at most 4096 apart; live, when packets came
+	   or the wait timed out, and at once after cap_wakeup), so the caller acts on signal flags in its
 	   own thread; raw_packet, when set, takes every packet cap_feed is
 	   given instead of decoding it (counted in packets/bytes only) */
 	void (*tick)(void *user);
@@ -164,5 +164,8 @@ uint32_t cap_packet_hash(int dlt, const uint8_t *pkt, size_t caplen);
 void cap_advance(struct capture *c, uint64_t ts_us);
 int cap_live_fanout(struct capture *c, int group, char *err, size_t errlen);
 int cap_datalink(struct capture *c);   /* the first source's DLT, -1 none */
+/* live: make cap_run's wait return so the tick runs now (an idle link
+   may otherwise block for good); async-signal-safe; no-op on files */
+void cap_wakeup(struct capture *c);
 
 #endif

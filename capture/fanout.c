@@ -153,3 +153,14 @@ int cap_datalink(struct capture *c)
 {
 	return c && c->src && c->nsrc > 0 && c->src[0].p ? c->src[0].dlt : -1;
 }
+
+void cap_wakeup(struct capture *c)
+{
+	/* pcap_breakloop wakes libpcap's poll; run_one goes on unless
+	   cap_break set brk.  Files are never woken: pcap_next_ex would
+	   take the break for the end of the file. */
+	if (c && c->live)
+		for (int i = 0; i < c->nsrc; i++)
+			if (c->src[i].p)
+				pcap_breakloop(c->src[i].p);
+}

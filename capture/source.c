@@ -253,6 +253,8 @@ static int run_one(struct capture *c, struct cap_src *s, char *err, size_t errle
 			live_stats(c);
 		if (c->cb.tick)
 			c->cb.tick(c->cb.user);
+		if (n == PCAP_ERROR_BREAK && !c->brk && c->live)
+			continue;              /* cap_wakeup: the tick has run */
 		if (n == PCAP_ERROR_BREAK)
 			return 0;
 		if (n == PCAP_ERROR) {

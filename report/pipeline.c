@@ -688,6 +688,15 @@ void pipeline_break(struct pipeline *p)
 			cap_break(p->core[i].cap);
 }
 
+void pipeline_wakeup(struct pipeline *p)
+{
+	if (!p)
+		return;
+	for (int i = 0; i < p->ncores; i++)
+		if (p->core[i].cap)
+			cap_wakeup(p->core[i].cap);
+}
+
 void pipeline_output_lock(struct pipeline *p)
 {
 	if (p && p->ncores > 1)

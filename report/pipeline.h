@@ -62,6 +62,8 @@ struct pipeline *pipeline_new(const struct pipeline_opts *o,
    flushed to the sink before it returns */
 int pipeline_run(struct pipeline *p, char *err, size_t errlen);
 void pipeline_break(struct pipeline *p);             /* async-signal-safe */
+/* live: run the tick now, capture goes on (SIGHUP, SIGUSR1); async-signal-safe */
+void pipeline_wakeup(struct pipeline *p);
 /* counters of every layer: human-readable, and as a JSON object */
 void pipeline_print_stats(const struct pipeline *p, FILE *f);
 json_t *pipeline_stats_json(const struct pipeline *p);

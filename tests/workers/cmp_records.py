@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """Compare two authscope JSON outputs as sets of records.
 
-Usage: cmp_records.py ONE.jsonl MANY.jsonl
+Usage: cmp_records.py [--live] ONE.jsonl MANY.jsonl
 flow_id and handshake_id are left out (with --workers N they are numbered
 per worker: k+1, k+1+N...), and so is the stats record; what is left of
 every record must occur the same number of times in both files.  Also
@@ -12,7 +12,10 @@ import collections
 import json
 import sys
 
-DROP = ("flow_id", "handshake_id")
+DROP = ["flow_id", "handshake_id"]
+# --live: the records of a live capture of a replayed file carry the
+# replay's clock, not the file's
+LIVE_DROP = ["timestamp", "time_taken_ms"]
 
 
 def load(path):
@@ -53,6 +56,9 @@ def groups(recs, field):
 
 
 def main():
+    if sys.argv[1] == "--live":
+        DROP.extend(LIVE_DROP)
+        del sys.argv[1]
     one, many = load(sys.argv[1]), load(sys.argv[2])
     a = collections.Counter(key(r) for r in one)
     b = collections.Counter(key(r) for r in many)
