@@ -209,20 +209,14 @@ static bool host_eq(const char *a, size_t an, const char *b)
 	return an == bn && strncasecmp(a, b, an) == 0;
 }
 
-static uint64_t key_hash(int kind, int family, const uint8_t *ip,
-			 const char *method, const char *url)
+/* the request part of a key: method and normalised URL */
+static uint64_t req_hash(int kind, const char *method, const char *url)
 {
 	uint64_t h = 1469598103934665603ull;
-	uint8_t k = (uint8_t)kind;
-	h = mix(h, &k, 1);
-	if (ip) {
-		uint8_t f = (uint8_t)family;
-		h = mix(h, &f, 1);
-		h = mix(h, ip, family == AF_INET6 ? 16 : 4);
-	}
-	h = mix(h, "|", 1);
+	if (kind != LOG_KIND_REQUEST)
+		return h;
 	char auth[300];
-	if (kind == LOG_KIND_REQUEST && method && strcasecmp(method, "CONNECT") == 0 && url) {
+	if (method && strcasecmp(method, "CONNECT") == 0 && url) {
 		/* ProxySG logs CONNECT as "tcp://host:443/": the authority */
 		const char *c = strstr(url, "://");
 		if (c) {
@@ -234,17 +228,29 @@ static uint64_t key_hash(int kind, int family, const uint8_t *ip,
 			}
 		}
 	}
-	if (kind == LOG_KIND_REQUEST) {
-		for (const char *m = method ? method : ""; *m; m++) {
-			uint8_t c = (uint8_t)toupper((unsigned char)*m);
-			h = mix(h, &c, 1);
-		}
-		h = mix(h, "|", 1);
-		char buf[URLN_MAX];
-		bool abs;
-		size_t n = url_norm(url, buf, sizeof(buf), &abs);
-		h = mix(h, buf, n);
+	for (const char *m = method ? method : ""; *m; m++) {
+		uint8_t c = (uint8_t)toupper((unsigned char)*m);
+		h = mix(h, &c, 1);
 	}
+	h = mix(h, "|", 1);
+	char buf[URLN_MAX];
+	bool abs;
+	size_t n = url_norm(url, buf, sizeof(buf), &abs);
+	return mix(h, buf, n);
+}
+
+/* kind, client address when used, and the request part */
+static uint64_t key_hash(int kind, int family, const uint8_t *ip, uint64_t rh)
+{
+	uint64_t h = 1469598103934665603ull;
+	uint8_t k = (uint8_t)kind;
+	h = mix(h, &k, 1);
+	if (ip) {
+		uint8_t f = (uint8_t)family;
+		h = mix(h, &f, 1);
+		h = mix(h, ip, family == AF_INET6 ? 16 : 4);
+	}
+	h = mix(h, &rh, sizeof(rh));
 	return h ? h : 1;
 }
 
@@ -474,8 +480,9 @@ void verify_add_wire(struct verify *v, const struct wire_rec *src)
 	w->password_type = strpool_str(v->pool, src->password_type);
 	if (w->kind == LOG_KIND_REQUEST && proxy_form(w->method, w->url))
 		w->flags |= WR_PROXY_FORM;
-	w->hash_cli = key_hash(w->kind, w->family, w->cli_ip, w->method, w->url);
-	w->hash_any = key_hash(w->kind, 0, NULL, w->method, w->url);
+	uint64_t rh = req_hash(w->kind, w->method, w->url);
+	w->hash_cli = key_hash(w->kind, w->family, w->cli_ip, rh);
+	w->hash_any = key_hash(w->kind, 0, NULL, rh);
 }
 
 /* the first address of X-Forwarded-For: the original client */
@@ -676,8 +683,9 @@ static bool candidates(struct verify *v, const struct log_entry *e, struct cand 
 	bool cli = (e->flags & LE_HAS_CLI) != 0;
 	c->end = is_end_log(e);
 	c->ix = get_index(v, cli, c->end);
-	uint64_t h = cli ? key_hash(e->kind, e->family, e->cli_ip, e->method, e->url)
-			 : key_hash(e->kind, 0, NULL, e->method, e->url);
+	uint64_t rh = req_hash(e->kind, e->method, e->url);
+	uint64_t h = cli ? key_hash(e->kind, e->family, e->cli_ip, rh)
+			 : key_hash(e->kind, 0, NULL, rh);
 	c->r = find_range(c->ix, h);
 	return c->r != NULL;
 }

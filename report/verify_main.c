@@ -312,8 +312,8 @@ static int read_log(struct verify *v, struct vm *m, const char *path, const char
 			if (l && line[l - 1] == '\n')
 				l--;
 			r = logparse_line(lp, line, l, lineno, &e, why, sizeof(why));
-			if (m->progress && pass == 2 && (lineno & 0xffff) == 0)
-				fprintf(stderr, "\rverify: %s: %u lines", path, lineno);
+			if (m->progress && (lineno & 0xffff) == 0)
+				fprintf(stderr, "\rverify: pass %d/2 %s: %u lines", pass, path, lineno);
 		}
 		if (r == LP_ENTRY) {
 			if (pass == 1)
@@ -336,7 +336,7 @@ static int read_log(struct verify *v, struct vm *m, const char *path, const char
 		fclose(f);
 		return -1;
 	}
-	if (m->progress && pass == 2 && lineno > 0xffff)
+	if (m->progress && lineno > 0xffff)
 		fputc('\n', stderr);
 	free(line);
 	logparse_free(lp);
