@@ -2,14 +2,15 @@
  * fuzz_http.c - libFuzzer target for http/: a script of segments and gaps
  * on one connection.
  *
- * Input: byte 0 = flags (bit 0: SYN seen), then records
+ * Input: byte 0 = flags (bit 0: SYN seen, bit 1: a 6 KiB memcap), then records
  *   op (1 byte): bit 0 = direction (0 A->B, 1 B->A), bit 1 = gap,
  *                bits 2..7 = time step in microseconds
  *   len (2 bytes, little endian)
  *   data (len bytes, clipped to what is left; none for a gap)
  * then http_conn_close.  Every transaction handed to tx_done is checked
  * against what http.h promises (NUL-terminated bounded strings, tx_id in
- * order, sane counts); a broken promise aborts.
+ * order, sane counts; all memory given back at close); a broken promise
+ * aborts.
  */
 #include <stdint.h>
 #include <stdlib.h>
@@ -88,11 +89,14 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	fi.family = AF_INET;
 	fi.a_port = 50000;
 	fi.b_port = 80;
-	fi.syn_seen = rd_u8(&r) & 1;
+	uint8_t flags = rd_u8(&r);
+	fi.syn_seen = flags & 1;
 	fi.first_ts_us = ts;
 	h = http_ctx_new(&cb);
 	if (!h)
 		return 0;
+	if (flags & 2)
+		http_set_memcap(h, 6144);
 	c = http_conn_new(h, &fi, NULL);
 	while (c && rd_left(&r) >= 3) {
 		uint8_t op = rd_u8(&r);
@@ -111,7 +115,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	if (c)
 		http_conn_close(c, ts + 1);
 	st = http_get_stats(h);
-	if (st->conns != st->conns_http + st->conns_not_http)
+	if (st->conns != st->conns_http + st->conns_not_http || st->mem_bytes != 0)
 		abort();
 	http_ctx_free(h);
 	return 0;
