@@ -134,8 +134,10 @@ int cap_live_fanout(struct capture *c, int group, char *err, size_t errlen)
 {
 	/* whole flows per socket: the kernel's symmetric flow hash, computed
 	   on the reassembled datagram so fragments follow their flow */
-	int arg = (group & 0xffff) |
-		  ((PACKET_FANOUT_HASH | PACKET_FANOUT_FLAG_DEFRAG) << 16);
+	uint32_t mode = PACKET_FANOUT_HASH | PACKET_FANOUT_FLAG_DEFRAG;
+	uint32_t uarg = ((uint32_t)group & 0xffffu) | (mode << 16);
+	int arg;
+	memcpy(&arg, &uarg, sizeof(arg));  /* the kernel reads the bits */
 
 	if (!c || !c->live || !c->src || !c->src[0].p) {
 		snprintf(err, errlen, "fanout: not a live capture");
