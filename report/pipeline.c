@@ -288,7 +288,7 @@ static void progress_line(struct pipeline *p, bool final)
 	double el, mbs, left;
 
 	clock_gettime(CLOCK_MONOTONIC, &now);
-	if (!final && (now.tv_sec - p->t_last.tv_sec) * 1000000000ll +
+	if (!final && p->progress_shown && (now.tv_sec - p->t_last.tv_sec) * 1000000000ll +
 		      (now.tv_nsec - p->t_last.tv_nsec) < PL_PROGRESS_NS)
 		return;
 	p->t_last = now;
