@@ -18,6 +18,14 @@
  *    layer above may swap roles once it sees which side sends requests.
  *  - timestamps are microseconds since the Unix epoch, UTC.
  *  - nothing is dropped without a counter in struct cap_stats.
+ *
+ * Decoded: Ethernet with 802.1Q/802.1ad tags (0x8100, 0x88a8, 0x9100,
+ * stacked), Linux SLL and SLL2, BSD NULL/LOOP (either byte order), raw
+ * IPv4/IPv6; MPLS label stacks and PPPoE sessions; IPv4 (options) and
+ * IPv6 (hop-by-hop, routing, destination options, AH, fragment headers);
+ * IPv4/IPv6 fragments reassembled; tunnels GRE (RFC 2784/2890: IP, MPLS,
+ * transparent Ethernet bridging, ERSPAN I/II/III), VXLAN (UDP 4789),
+ * IP-in-IP, nested up to CAP_MAX_TUNNEL_DEPTH (6) deep.
  */
 #ifndef AUTHSCOPE_CAPTURE_H
 #define AUTHSCOPE_CAPTURE_H

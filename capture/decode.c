@@ -29,6 +29,10 @@
 #define ETH_TEB    0x6558
 #define ETH_ERSPAN2 0x88be
 #define ETH_ERSPAN3 0x22eb
+#define ETH_MPLS   0x8847
+#define ETH_MPLS_MC 0x8848
+#define ETH_PPPOE  0x8864
+#define MPLS_MAX_LABELS 8
 
 #define IPP_HOPOPTS 0
 #define IPP_IPIP    4
@@ -155,7 +159,7 @@ static void decode_gre(struct capture *c, const uint8_t *pkt, size_t pktlen, uin
 		tunnel_inner_ethernet(c, VIEW(r), ts_us, depth);
 		return;
 	}
-	if (proto == ETH_IPV4 || proto == ETH_IPV6) {
+	if (proto == ETH_IPV4 || proto == ETH_IPV6 || proto == ETH_MPLS) {
 		c->st.tunnels++;
 		if (!too_deep(c, depth + 1))
 			decode_ethertype(c, proto, VIEW(r), ts_us, depth + 1);
@@ -355,19 +359,80 @@ static void decode_ipv6(struct capture *c, const uint8_t *pkt, size_t pktlen, ui
 	cap_decode_ipv6_chain(c, &t, nh, rd_ptr(&r), len, ts_us, depth, false);
 }
 
+/* IP by its version nibble, where the header before it does not say */
+static void decode_ip_guess(struct capture *c, const uint8_t *pkt, size_t pktlen,
+			    uint64_t ts_us, int depth)
+{
+	struct rd r = rd_init(pkt, pktlen);
+	uint8_t v = rd_u8(&r) >> 4;
+	if (!rd_ok(&r))
+		c->st.truncated++;
+	else if (v == 4)
+		decode_ipv4(c, pkt, pktlen, ts_us, depth);
+	else if (v == 6)
+		decode_ipv6(c, pkt, pktlen, ts_us, depth);
+	else
+		c->st.not_ip++;            /* e.g. pseudowire Ethernet: not guessed */
+}
+
+/* MPLS label stack (RFC 3032) down to the bottom-of-stack bit */
+static void decode_mpls(struct capture *c, const uint8_t *pkt, size_t pktlen,
+			uint64_t ts_us, int depth)
+{
+	struct rd r = rd_init(pkt, pktlen);
+	for (int i = 0; i < MPLS_MAX_LABELS; i++) {
+		uint32_t lse = rd_be32(&r);
+		if (!rd_ok(&r)) {
+			c->st.truncated++;
+			return;
+		}
+		if (lse & 0x100) {
+			decode_ip_guess(c, VIEW(r), ts_us, depth);
+			return;
+		}
+	}
+	c->st.bad_link++;
+}
+
+/* PPPoE session (RFC 2516): 6-byte header, then the PPP protocol */
+static void decode_pppoe(struct capture *c, const uint8_t *pkt, size_t pktlen,
+			 uint64_t ts_us, int depth)
+{
+	struct rd r = rd_init(pkt, pktlen);
+	rd_skip(&r, 4);
+	uint16_t plen = rd_be16(&r);
+	uint16_t proto = rd_be16(&r);
+	if (!rd_ok(&r) || plen < 2 || (size_t)plen - 2 > rd_left(&r)) {
+		c->st.truncated++;
+		return;
+	}
+	if (proto == 0x0021)
+		decode_ipv4(c, rd_ptr(&r), plen - 2u, ts_us, depth);
+	else if (proto == 0x0057)
+		decode_ipv6(c, rd_ptr(&r), plen - 2u, ts_us, depth);
+	else
+		c->st.not_ip++;            /* LCP, IPCP... */
+}
+
 static void decode_ethertype(struct capture *c, uint16_t type, const uint8_t *pkt, size_t pktlen,
 			     uint64_t ts_us, int depth)
 {
-	struct rd r = rd_init(pkt, pktlen);
 	switch (type) {
 	case ETH_IPV4:
-		decode_ipv4(c, VIEW(r), ts_us, depth);
+		decode_ipv4(c, pkt, pktlen, ts_us, depth);
 		return;
 	case ETH_IPV6:
-		decode_ipv6(c, VIEW(r), ts_us, depth);
+		decode_ipv6(c, pkt, pktlen, ts_us, depth);
 		return;
 	case ETH_TEB:
-		tunnel_inner_ethernet(c, VIEW(r), ts_us, depth);
+		tunnel_inner_ethernet(c, pkt, pktlen, ts_us, depth);
+		return;
+	case ETH_MPLS:
+	case ETH_MPLS_MC:
+		decode_mpls(c, pkt, pktlen, ts_us, depth);
+		return;
+	case ETH_PPPOE:
+		decode_pppoe(c, pkt, pktlen, ts_us, depth);
 		return;
 	default:
 		c->st.not_ip++;

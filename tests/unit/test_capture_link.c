@@ -64,14 +64,14 @@ static struct pkt outer4(uint8_t proto, const struct pkt *l4)
 enum wrap_kind {
 	W_ETH, W_VLAN, W_QINQ, W_QINQ9100, W_SLL, W_SLL2, W_NULL_LE, W_NULL_BE,
 	W_LOOP, W_RAW, W_LT_IPV4, W_ETH6, W_RAW6, W_LT_IPV6, W_NULL6_BSD,
-	W_IPV6_EXT, W_GRE_TEB, W_GRE_IP, W_GRE_CKS_SEQ, W_ERSPAN2, W_ERSPAN3,
+	W_IPV6_EXT, W_MPLS, W_PPPOE, W_GRE_TEB, W_GRE_IP, W_GRE_CKS_SEQ, W_ERSPAN2, W_ERSPAN3,
 	W_ERSPAN3_NOSUB, W_VXLAN, W_GRE_OVER_V6, W_IPIP, W_COUNT
 };
 
 static const char *wrap_name[W_COUNT] = {
 	"eth", "vlan", "qinq", "qinq9100", "sll", "sll2", "null_le", "null_be",
 	"loop", "raw", "lt_ipv4", "eth6", "raw6", "lt_ipv6", "null6_bsd",
-	"ipv6_ext", "gre_teb", "gre_ip", "gre_cks_seq", "erspan2", "erspan3",
+	"ipv6_ext", "mpls", "pppoe", "gre_teb", "gre_ip", "gre_cks_seq", "erspan2", "erspan3",
 	"erspan3_nosub", "vxlan", "gre_over_v6", "ipip",
 };
 
@@ -170,6 +170,19 @@ static struct pkt wrap(enum wrap_kind k, int data, int *dlt)
 		t = ipv6_wrap(CLI6, SRV6, 0, &ext, &tcp);
 		return eth_wrap(0x86dd, &t);
 	}
+	case W_MPLS:
+		p_be32(&p, (1000u << 12) | 64);         /* label 1000, TTL 64 */
+		p_be32(&p, (2000u << 12) | 0x100 | 64); /* bottom of stack */
+		p_append(&p, &in);
+		return eth_wrap(0x8847, &p);
+	case W_PPPOE:
+		p_u8(&p, 0x11);                         /* ver 1, type 1 */
+		p_u8(&p, 0);                            /* session data */
+		p_be16(&p, 0x1234);                     /* session id */
+		p_be16(&p, (unsigned)(in.len + 2));
+		p_be16(&p, 0x0021);                     /* PPP: IPv4 */
+		p_append(&p, &in);
+		return eth_wrap(0x8864, &p);
 	case W_GRE_TEB: {
 		struct pkt e = eth_wrap(0x0800, &in);
 		t = gre(0x2000, 0x6558, &e);
