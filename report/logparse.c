@@ -786,7 +786,7 @@ static enum lp_result kemp_line(struct logparse *lp, const char *s, size_t n,
 	size_t msg_len = from ? (size_t)(from - rest) : rl;
 	while (msg_len && (rest[msg_len - 1] == ' ' || rest[msg_len - 1] == '"'))
 		msg_len--;
-	size_t ms = rest[0] == '"' ? 1 : 0;
+	size_t ms = rl && rest[0] == '"' ? 1 : 0;
 	e->action = lp_sb_put(lp, rest + ms, msg_len > ms ? msg_len - ms : 0);
 	if (!e->action || strncmp(e->action, "logged on", 9) != 0)
 		e->flags |= LE_AUTH_FAILED;

@@ -10,6 +10,7 @@
 #include <stdint.h>
 #include <setjmp.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <arpa/inet.h>
 #include <sys/socket.h>
@@ -518,6 +519,50 @@ static void auto_detect_each(void **st)
 	}
 }
 
+/* a line as the parser gets it from a buffer: no NUL after it, so the
+   sanitizer build sees any read past its end */
+static enum lp_result feed_exact(const char *line, uint32_t no)
+{
+	size_t n = strlen(line);
+	char *copy = malloc(n ? n : 1);
+	memcpy(copy, line, n);
+	enum lp_result r = logparse_line(lp, copy, n, no, &e, why, sizeof(why));
+	free(copy);
+	return r;
+}
+
+static void lines_end_anywhere(void **st)
+{
+	(void)st;
+	static const char *specs[] = { "auto", "w3c", "combined", "squid", "proxysg",
+				       "kemp", "samba-json", "samba-text", "gate" };
+	static const char *lines[] = {
+		"\"192.0.2.100:443\": User \"u\" logged on from \"192.0.2.5\"",
+		"Jun 21 10:00:01 lb1 l7log: \"192.0.2.100:443\" (\"10.0.0.5:80\") User \"CORP\\\\carol\" requested \"GET\" \"https://a/x\"",
+		"  Auth: [HTTP,NTLMSSP] user [CORP]\\[frank] at [Wed, 01 May 2024 10:00:00.123456 UTC] with [NTLMv2] status [NT_STATUS_OK] remote host [ipv4:192.0.2.78:50001]",
+		"[16/Mar/2004:12:38:06 +0000] 2 192.0.2.29 TCP_DENIED/407 1101 GET http://www.example.com - NONE/- - none X",
+		"1286536308.779    180 192.0.2.44 TCP_MISS/200 1234 GET http://x/a CORP\\\\bob HIER_DIRECT/198.51.100.3 text/html",
+		"192.0.2.7 - bob [10/Oct/2000:13:55:36 -0700] \"GET / HTTP/1.0\" 200 1 \"-\" \"x\"",
+		"09:27:20 [x] INFO GateLogEntry.auditLog - uri='/e3' method='GET' query='f' remoteUser=ati' status='200' reason='user 'ati''",
+		"{\"timestamp\": \"2024-05-01T10:00:01Z\", \"type\": \"Authentication\", \"Authentication\": {\"clientAccount\": \"eve\"}}",
+	};
+	/* every prefix of every line, in every format */
+	for (size_t sp = 0; sp < sizeof(specs) / sizeof(specs[0]); sp++) {
+		mk(specs[sp]);
+		feed("#Fields: date time c-ip cs-method cs-uri-stem sc-status cs-username", 1);
+		for (size_t l = 0; l < sizeof(lines) / sizeof(lines[0]); l++) {
+			char buf[512];
+			size_t n = strlen(lines[l]);
+			for (size_t k = 1; k <= n && k < sizeof(buf); k++) {
+				memcpy(buf, lines[l], k);
+				buf[k] = '\0';
+				feed_exact(buf, 2);
+			}
+		}
+		logparse_flush(lp, &e, why, sizeof(why));
+	}
+}
+
 static void hostile_input_survives(void **st)
 {
 	(void)st;
@@ -605,6 +650,7 @@ int main(void)
 		cmocka_unit_test_teardown(gate_continuation_without_entry, teardown),
 		cmocka_unit_test_teardown(auto_detect_each, teardown),
 		cmocka_unit_test_teardown(hostile_input_survives, teardown),
+		cmocka_unit_test_teardown(lines_end_anywhere, teardown),
 		cmocka_unit_test(user_split),
 		cmocka_unit_test(strpool_interns),
 	};
