@@ -147,6 +147,24 @@ static json_t *ntlm_json(const struct auth_token *t, bool secrets)
 	return o;
 }
 
+/* names of the set bits of a BIT STRING read by der_bits32 (ASN.1 bit 0
+   is the top bit) */
+static json_t *bit_names(uint32_t bits, const char *const *names, int n)
+{
+	json_t *a = json_array();
+	for (int i = 0; i < n; i++)
+		if (bits & (0x80000000u >> i))
+			json_array_append_new(a, json_string(names[i]));
+	return a;
+}
+
+/* RFC 4178 4.2.1 ContextFlags */
+static const char *const req_flag_names[] = {
+	"delegFlag", "mutualFlag", "replayFlag", "sequenceFlag", "anonFlag", "confFlag", "integFlag",
+};
+/* RFC 4120 5.5.1 APOptions */
+static const char *const ap_option_names[] = { "reserved", "use-session-key", "mutual-required" };
+
 static json_t *spnego_json(const struct spnego_info *s)
 {
 	json_t *o = json_object(), *mt = json_array();
@@ -162,6 +180,7 @@ static json_t *spnego_json(const struct spnego_info *s)
 	if (s->has_req_flags) {
 		snprintf(buf, sizeof buf, "0x%08" PRIx32, s->req_flags);
 		json_object_set_new(o, "req_flags", json_string(buf));
+		json_object_set_new(o, "req_flag_names", bit_names(s->req_flags, req_flag_names, 7));
 	}
 	json_object_set_new(o, "mech_token", json_boolean(s->has_mech_token));
 	json_object_set_new(o, "mech_list_mic", json_boolean(s->has_mech_list_mic));
@@ -183,6 +202,7 @@ static json_t *krb_json(const struct krb_info *k)
 	if (k->msg_type == 14) {
 		snprintf(buf, sizeof buf, "0x%08" PRIx32, k->ap_options);
 		json_object_set_new(o, "ap_options", json_string(buf));
+		json_object_set_new(o, "ap_option_names", bit_names(k->ap_options, ap_option_names, 3));
 		json_object_set_new(o, "etype", json_integer(k->ticket_etype));
 		if (k->ticket_kvno >= 0)
 			json_object_set_new(o, "kvno", json_integer(k->ticket_kvno));
@@ -273,7 +293,8 @@ static const struct { const char *key, *label; } labels[] = {
 	{ "msg_type", "Message type" }, { "realm", "Realm" }, { "sname", "Service name" },
 	{ "etype", "Encryption type" }, { "kvno", "Key version" },
 	{ "authenticator_etype", "Authenticator encryption type" },
-	{ "ap_options", "AP options" }, { "legacy_oid", "Microsoft legacy OID" },
+	{ "ap_options", "AP options" }, { "ap_option_names", "AP options set" },
+	{ "req_flag_names", "reqFlags set" }, { "legacy_oid", "Microsoft legacy OID" },
 	{ "error_code", "Error code" }, { "error_name", "Error" },
 	{ "client", "Client (from the ticket)" }, { "client_realm", "Client realm" },
 	{ "username", "User name" }, { "uri", "URI" }, { "qop", "qop" },

@@ -15,10 +15,12 @@
  *            nt_response_len, session_key_len, ntlmv2, ess, anonymous,
  *            mic_present, client_challenge, target_info (v2 blob pairs,
  *            plus blob_timestamp, blob_timestamp_utc)
- *   spnego   token, mech_types [], req_flags, mech_token, mech_list_mic,
+ *   spnego   token, mech_types [], req_flags, req_flag_names [] ("mutualFlag"),
+ *            mech_token, mech_list_mic,
  *            neg_state, supported_mech
  *   kerberos msg_type, realm, sname, etype, kvno, authenticator_etype,
- *            ap_options, legacy_oid, error_code, error_name, client
+ *            ap_options, ap_option_names [] ("mutual-required"),
+ *            legacy_oid, error_code, error_name, client
  *   basic    user
  *   digest   username, realm, uri, qop, algorithm, userhash, nonce
  * A string field that was not present is omitted, never "".  With

@@ -555,6 +555,13 @@ static void test_spnego_init_ntlm(void **state)
 	assert_string_equal(t.spnego.mech_types[0], "1.3.6.1.4.1.311.2.2.10");
 	assert_string_equal(t.spnego.mech_types[1], "1.2.840.113554.1.2.2");
 	assert_true(t.spnego.has_req_flags);
+	{
+		json_t *j = auth_token_to_json(&t, false);
+		char *s = json_dumps(json_object_get(j, "spnego"), JSON_COMPACT);
+		assert_non_null(strstr(s, "\"req_flag_names\":[\"mutualFlag\",\"replayFlag\"]"));
+		free(s);
+		json_decref(j);
+	}
 	assert_true(t.spnego.has_mech_token);
 	assert_int_equal(t.mech, MECH_NTLMSSP);
 	assert_int_equal(t.ntlm.type, 3);
@@ -703,6 +710,14 @@ static void test_kerberos_ap_req(void **state)
 	assert_int_equal(t.krb.auth_etype, 23);
 	assert_int_equal(t.krb.ap_options, 0x20000000);   /* mutual-required */
 	check_ap_req(&t);
+	{
+		json_t *j = auth_token_to_json(&t, false);
+		char *s = json_dumps(json_object_get(j, "kerberos"), JSON_COMPACT);
+		assert_non_null(strstr(s, "\"ap_option_names\":[\"mutual-required\"]"));
+		assert_non_null(strstr(s, "\"sname\":\"HTTP/fc4.denyDC.com\""));
+		free(s);
+		json_decref(j);
+	}
 	auth_token_free(&t);
 
 	decode_str(sample("bruteshark-kerberos-v5-udp-3.pcap frame 19"), &t);
