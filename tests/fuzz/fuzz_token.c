@@ -10,6 +10,11 @@
  *      instead of the base64 text.
  * Every result is also rendered as JSON, and Kerberos' ap_req pointer is
  * checked to lie inside the token's raw bytes.
+ *
+ * Seeds (tests/fuzz/corpus/fuzz_token/): every value of
+ * tests/unit/test_token_samples.h as text (mode 0) and as raw bytes
+ * (mode 2/3), the MS-NLMP 4.2 messages raw, a challenge list, Basic and
+ * Digest values.
  */
 #include <stddef.h>
 #include <stdint.h>
