@@ -78,6 +78,7 @@ struct hdir {
 	int role;                    /* 0 unknown, K_REQ or K_RESP */
 	bool line_start;             /* scanning: next byte starts a line */
 	bool seg_fresh;              /* scanning: next byte starts a segment */
+	bool started;                /* a message start was found on this side */
 	uint8_t pend[DETECT_MAX];    /* a possible message start cut by a segment end */
 	size_t pend_len;
 	uint64_t pend_ts;
@@ -85,6 +86,8 @@ struct hdir {
 
 	/* message being parsed */
 	bool in_msg, in_body, in_chunk, msg_done;
+	bool resp_chosen;            /* this response's owner is picked */
+	uint64_t msg_ts;             /* time of the message's first byte */
 	uint64_t msg_bytes;          /* bytes since the previous message's end */
 	unsigned n_headers;
 	uint64_t line_bytes;
@@ -766,12 +769,29 @@ static int cb_resp_begin(llhttp_t *p)
 	struct hdir *d = dir_of(p);
 	struct http_conn *c = d->c;
 
+	(void)c;
 	hdr_reset(d);
 	d->in_msg = true;
-	resp_choose(c, d->ts);
-	if (!c->resp_tgt->tx.resp_ts_us)
-		c->resp_tgt->tx.resp_ts_us = d->ts;
+	d->msg_ts = d->ts;
+	d->resp_chosen = false;
 	return 0;
+}
+
+/*
+ * The owner of a response is picked once llhttp has taken "HTTP/x.y NNN":
+ * bytes that only look like a message start (junk after a body) then fail
+ * without taking a request from the queue.
+ */
+static void resp_ensure(struct hdir *d)
+{
+	struct http_conn *c = d->c;
+
+	if (d->role != K_RESP || !d->in_msg || d->resp_chosen)
+		return;
+	d->resp_chosen = true;
+	resp_choose(c, d->msg_ts);
+	if (!c->resp_tgt->tx.resp_ts_us)
+		c->resp_tgt->tx.resp_ts_us = d->msg_ts;
 }
 
 static int cb_method(llhttp_t *p, const char *at, size_t len)
@@ -817,6 +837,7 @@ static int cb_status(llhttp_t *p, const char *at, size_t len)
 	struct hdir *d = dir_of(p);
 	struct resp_fields *rf = &d->c->rf;
 
+	resp_ensure(d);
 	if (!rf->reason.set)
 		val_start(d, &rf->ar, &rf->reason, HTTP_FIELD_MAX, HTTP_ANOM_FIELD_CUT, false);
 	val_raw(d->c, d, at, len);
@@ -835,6 +856,7 @@ static void set_status(struct hdir *d)
 static int cb_status_complete(llhttp_t *p)
 {
 	struct hdir *d = dir_of(p);
+	resp_ensure(d);
 	val_close(d);
 	set_status(d);
 	return 0;
@@ -847,6 +869,7 @@ static int cb_field(llhttp_t *p, const char *at, size_t len)
 
 	if (d->in_body)
 		return 0;                      /* trailers: not ours */
+	resp_ensure(d);
 	if (!d->in_field) {
 		val_close(d);
 		d->in_field = true;
@@ -1031,9 +1054,11 @@ static int cb_req_headers(llhttp_t *p)
 static int cb_resp_headers(llhttp_t *p)
 {
 	struct hdir *d = dir_of(p);
-	struct slot *s = d->c->resp_tgt;
+	struct slot *s;
 	int st = p->status_code;
 
+	resp_ensure(d);
+	s = d->c->resp_tgt;
 	val_close(d);
 	d->in_body = true;
 	set_status(d);
@@ -1225,10 +1250,12 @@ static void req_msg_done(struct http_conn *c, struct hdir *d)
 
 static void resp_msg_done(struct http_conn *c, struct hdir *d)
 {
-	struct slot *s = c->resp_tgt;
+	struct slot *s;
 	int st = d->p.status_code;
 	bool tunnel;
 
+	resp_ensure(d);
+	s = c->resp_tgt;
 	d->in_msg = false;
 	d->in_body = false;
 	if (!s) {
@@ -1449,6 +1476,7 @@ static void start_parse(struct http_conn *c, struct hdir *d, int kind)
 		conn_decide(c, d, kind);
 	parser_restart(d);
 	d->mode = M_PARSE;
+	d->started = true;
 	if (n) {
 		memcpy(tmp, d->pend, n);
 		d->pend_len = 0;
@@ -1505,9 +1533,30 @@ static size_t next_line(const uint8_t *p, size_t n, size_t pos)
 }
 
 /*
- * Response bytes skipped while looking for a status line, with no response
- * being read: the tail of a response whose start we never saw (mid-stream
- * pick-up).  If the oldest pending request was sent before them, that
+ * Next place a message may start after pos (pos itself rejected): a line
+ * start, and on a known response side any "HTTP/1." (junk before a status
+ * line on the same line, e.g. a body longer than its Content-Length).
+ */
+static size_t next_cand(const uint8_t *p, size_t n, size_t pos, int kinds)
+{
+	size_t best = next_line(p, n, pos);
+	struct rd r = rd_init(p, n);
+	const uint8_t *base, *m;
+
+	if (kinds != K_RESP || pos + 1 >= n)
+		return best;
+	rd_seek(&r, pos + 1);
+	base = rd_ptr(&r);
+	m = memmem(base, rd_left(&r), "HTTP/1.", 7);
+	if (m && pos + 1 + (size_t)(m - base) < best)
+		best = pos + 1 + (size_t)(m - base);
+	return best;
+}
+
+/*
+ * Response bytes skipped before this side's first status line, with no
+ * response being read: the tail of a response whose start we never saw
+ * (mid-stream pick-up).  If the oldest pending request was sent before them, that
  * response is most likely its own: close it like a gap would.
  */
 static void scan_skipped(struct http_conn *c, struct hdir *d, size_t n,
@@ -1515,8 +1564,8 @@ static void scan_skipped(struct http_conn *c, struct hdir *d, size_t n,
 {
 	struct slot *head;
 
-	if (!n || d->role != K_RESP || c->state != CS_HTTP || c->resp_tgt ||
-	    !c->q_len)
+	if (!n || d->role != K_RESP || d->started || c->state != CS_HTTP ||
+	    c->resp_tgt || !c->q_len)
 		return;
 	head = q_at(c, 0);
 	if (head->tx.req_ts_us > ts)
@@ -1568,8 +1617,9 @@ static size_t dir_scan(struct http_conn *c, struct hdir *d, const uint8_t *p,
 	/* a segment start is a candidate too: after a hole the previous byte
 	   (a body's last) is rarely a line feed, yet servers write each
 	   response from a new segment */
-	if (!d->line_start && !d->seg_fresh)
-		pos = next_line(p, n, 0);
+	if (!d->line_start && !d->seg_fresh &&
+	    (kinds != K_RESP || match_lit(p, n, "HTTP/1.", false) != MATCH_YES))
+		pos = next_cand(p, n, 0, kinds);
 	d->seg_fresh = false;
 	while (pos < n) {
 		struct rd v = rd_init(p, n);
@@ -1595,7 +1645,7 @@ static size_t dir_scan(struct http_conn *c, struct hdir *d, const uint8_t *p,
 			detect_fail(c, d);
 			return 0;
 		}
-		pos = next_line(p, n, pos);
+		pos = next_cand(p, n, pos, kinds);
 	}
 	rd_seek(&r, n - 1);
 	d->line_start = rd_u8(&r) == '\n';

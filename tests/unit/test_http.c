@@ -729,20 +729,30 @@ static void test_resync_at_segment_start(void **state)
 	fx_free(&f);
 }
 
-/* inside one segment, a status line after body bytes is not a message start */
-static void test_no_resync_mid_line(void **state)
+/*
+ * A server writes more body than its Content-Length said: the junk fails to
+ * parse without taking a request, and the status line right behind it (same
+ * line, same segment) still answers the next request.
+ */
+static void test_junk_after_body(void **state)
 {
 	struct fx f;
 	(void)state;
 	fx_open(&f, true);
-	put(&f, A, "GET /1 HTTP/1.1\r\n\r\n", 10);
-	put(&f, B, "HTTP/1.1 200 OK\r\nContent-Length: 100\r\n\r\n01234", 11);
-	http_conn_gap(f.c, B, 4000, 21);
-	put(&f, B, "tail HTTP/1.1 500 Fake\r\n\r\n", 21);
+	put(&f, A, "GET /1 HTTP/1.1\r\n\r\nGET /2 HTTP/1.1\r\n\r\nGET /3 HTTP/1.1\r\n\r\n", 10);
+	put(&f, B, "HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nokEXTRA BYTES"
+		   "HTTP/1.1 404 NF\r\nContent-Length: 0\r\n\r\n", 20);
+	put(&f, B, "garbage line\r\nHTTP/1.1 302 Found\r\nContent-Length: 0\r\n\r\n", 21);
 	fx_close(&f, 30);
-	assert_int_equal(f.r.n, 1);
+	assert_int_equal(f.r.n, 3);
 	assert_int_equal(f.r.tx[0].t.status, 200);
+	assert_int_equal(f.r.tx[0].t.anomalies, 0);
+	assert_string_equal(f.r.tx[1].url, "/2");
+	assert_int_equal(f.r.tx[1].t.status, 404);
+	assert_string_equal(f.r.tx[2].url, "/3");
+	assert_int_equal(f.r.tx[2].t.status, 302);
 	assert_int_equal(st(&f)->orphan_responses, 0);
+	assert_int_equal(st(&f)->parse_errors, 2);
 	fx_free(&f);
 }
 
@@ -1280,7 +1290,7 @@ int main(void)
 		cmocka_unit_test(test_gap_in_response_body),
 		cmocka_unit_test(test_gap_past_response_end),
 		cmocka_unit_test(test_resync_at_segment_start),
-		cmocka_unit_test(test_no_resync_mid_line),
+		cmocka_unit_test(test_junk_after_body),
 		cmocka_unit_test(test_gap_loses_whole_responses),
 		cmocka_unit_test(test_gap_pipelined_same_segment),
 		cmocka_unit_test(test_gap_in_request),
