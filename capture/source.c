@@ -109,17 +109,27 @@ static bool src_open_file(struct cap_src *s, const char *path, const char *bpf,
 			  char *err, size_t errlen)
 {
 	char perr[PCAP_ERRBUF_SIZE] = "";
-	FILE *fp = fopen(path, "rb");
-	if (!fp) {
-		snprintf(err, errlen, "%s: %s", path, strerror(errno));
-		return false;
-	}
-	s->pcapng = file_is_pcapng(fp);
-	s->p = pcap_fopen_offline_with_tstamp_precision(fp, PCAP_TSTAMP_PRECISION_MICRO, perr);
-	if (!s->p) {
-		fclose(fp);
-		snprintf(err, errlen, "%s: %s", path, perr);
-		return false;
+	if (strcmp(path, "-") == 0) {
+		/* stdin, as tcpdump -r -: a pipe cannot be peeked and rewound */
+		s->p = pcap_open_offline_with_tstamp_precision(path, PCAP_TSTAMP_PRECISION_MICRO, perr);
+		if (!s->p) {
+			snprintf(err, errlen, "stdin: %s", perr);
+			return false;
+		}
+		s->pcapng = pcap_major_version(s->p) == 1;   /* libpcap's pcapng marker */
+	} else {
+		FILE *fp = fopen(path, "rb");
+		if (!fp) {
+			snprintf(err, errlen, "%s: %s", path, strerror(errno));
+			return false;
+		}
+		s->pcapng = file_is_pcapng(fp);
+		s->p = pcap_fopen_offline_with_tstamp_precision(fp, PCAP_TSTAMP_PRECISION_MICRO, perr);
+		if (!s->p) {
+			fclose(fp);
+			snprintf(err, errlen, "%s: %s", path, perr);
+			return false;
+		}
 	}
 	s->path = path;
 	s->dlt = pcap_datalink(s->p);
@@ -211,7 +221,7 @@ static uint64_t pcapng_damage_offset(struct cap_src *s, const char *msg)
 	const char *g = strstr(msg, "only got ");
 	unsigned long want, got;
 	if (pos < 0)
-		return 0;
+		return UINT64_MAX;             /* a pipe: no position to tell */
 	if (!t || !g || sscanf(t, "tried to read %lu", &want) != 1 ||
 	    sscanf(g, "only got %lu", &got) != 1)
 		return (uint64_t)pos;
@@ -226,12 +236,13 @@ static void src_error(struct cap_src *s, char *err, size_t errlen)
 	uint64_t off = s->offset;
 	if (s->pcapng)
 		off = pcapng_damage_offset(s, msg);
-	if (strstr(msg, "truncated"))
-		snprintf(err, errlen, "%s: truncated at byte offset %llu (%s)",
-			 s->path, (unsigned long long)off, msg);
+	const char *what = strstr(msg, "truncated") ? "truncated" : "damaged";
+	if (off == UINT64_MAX)
+		snprintf(err, errlen, "%s: %s at an unknown byte offset (%s)",
+			 s->path, what, msg);
 	else
-		snprintf(err, errlen, "%s: damaged at byte offset %llu (%s)",
-			 s->path, (unsigned long long)off, msg);
+		snprintf(err, errlen, "%s: %s at byte offset %llu (%s)",
+			 s->path, what, (unsigned long long)off, msg);
 	s->done = true;
 }
 

@@ -90,6 +90,26 @@ static void test_read_file(void **state)
 	unlink(pf.path);
 }
 
+/* "-" reads standard input, as tcpdump -r - does */
+static void test_read_stdin(void **state)
+{
+	(void)state;
+	struct pfile pf;
+	pf_open(&pf, LT_ETHERNET);
+	struct pkt p = eth_seg(0, 101, F_ACK, "from stdin");
+	pf_write(&pf, &p, SEC);
+	pf_close(&pf);
+	assert_non_null(freopen(pf.path, "rb", stdin));
+	char err[256] = "";
+	struct capture *c = open1("-", NULL, err, sizeof(err));
+	assert_non_null(c);
+	assert_int_equal(cap_run(c, err, sizeof(err)), 0);
+	cap_flush(c);
+	assert_string_equal(R.f[0].trace[0], "from stdin");
+	cap_close(c);
+	unlink(pf.path);
+}
+
 static void test_truncated_file_reports_offset(void **state)
 {
 	(void)state;
@@ -274,6 +294,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_read_file),
+		cmocka_unit_test(test_read_stdin),
 		cmocka_unit_test(test_truncated_file_reports_offset),
 		cmocka_unit_test(test_truncated_record_header),
 		cmocka_unit_test(test_merge_two_files_by_time),
