@@ -580,6 +580,8 @@ size_t verify_wire_done(struct verify *v)
 	v->sum.wire_records = v->nw;
 	for (size_t i = 0; i < v->nw; i++) {
 		int64_t a = v->w[i].time_us, b = moment(&v->w[i], true);
+		if (v->w[i].kind == LOG_KIND_AUTH)
+			v->sum.wire_handshakes++;
 		if (i == 0 || a < v->wire_min_us)
 			v->wire_min_us = a;
 		if (i == 0 || b > v->wire_max_us)
@@ -752,6 +754,8 @@ static void scan_scope(struct verify *v, const struct log_entry *e)
 	if (host_like(e->vhost))
 		set_add(&v->vhosts, host_hash(e->vhost, strcspn(e->vhost, ":")));
 	if (has_time(e)) {
+		if (e->res_us > v->sum.offset_res_us)
+			v->sum.offset_res_us = e->res_us;
 		if (!v->log_span || e->time_us < v->log_min_us)
 			v->log_min_us = e->time_us;
 		if (!v->log_span || e->time_us > v->log_max_us)

@@ -117,10 +117,12 @@ void verify_finish(struct verify *v);
 struct verify_summary {
 	uint64_t counts[V__COUNT];
 	uint64_t wire_records, log_entries;
+	uint64_t wire_handshakes;       /* of wire_records: auth events */
 	uint64_t wire_out_of_scope, log_out_of_scope;
 	int64_t offset_us;
 	uint64_t offset_pairs;          /* unambiguous pairs behind the offset */
 	bool offset_known;
+	uint32_t offset_res_us;         /* coarsest log time resolution seen */
 	bool offset_too_big;            /* the evidence said more than max_skew */
 	int64_t offset_evidence_us;     /* what it said */
 	bool scope_named;               /* the log(s) named servers or clients */

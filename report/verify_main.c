@@ -357,11 +357,13 @@ static bool parse_server(const char *s, struct verify_server *out)
 
 static void print_summary(FILE *f, const struct verify_summary *s, struct vm *m)
 {
-	fprintf(f, "authscope verify: %" PRIu64 " wire records, %" PRIu64 " log entries\n",
-		s->wire_records, s->log_entries);
+	fprintf(f, "authscope verify: %" PRIu64 " wire records (%" PRIu64 " requests, %" PRIu64
+		" handshakes), %" PRIu64 " log entries\n", s->wire_records,
+		s->wire_records - s->wire_handshakes, s->wire_handshakes, s->log_entries);
 	if (s->offset_known)
-		fprintf(f, "clock offset: log = capture %+.3f s (%" PRIu64 " unambiguous pairs)\n",
-			(double)s->offset_us / 1e6, s->offset_pairs);
+		fprintf(f, "clock offset: log = capture %+.3f s (within %.3f s: log time resolution; "
+			"%" PRIu64 " unambiguous pairs)\n", (double)s->offset_us / 1e6,
+			(double)s->offset_res_us / 2e6, s->offset_pairs);
 	else if (s->offset_too_big)
 		fprintf(f, "clock offset: the pairs say %+.3f s, beyond --max-skew: assumed 0\n",
 			(double)s->offset_evidence_us / 1e6);
