@@ -87,8 +87,12 @@ void auth_token_decode(const char *value, size_t len, unsigned flags,
 	if (slen == 0)
 		return;                   /* SCHEME_NONE */
 	out->scheme = scheme_of(value + start, slen);
-	memcpy(out->scheme_name, value + start,
-	       slen < sizeof out->scheme_name ? slen : sizeof out->scheme_name - 1);
+	/* a scheme is an ASCII token; anything else becomes '?' so the name is
+	   always printable UTF-8 for the writers */
+	for (size_t k = 0; k < slen && k < sizeof out->scheme_name - 1; k++) {
+		unsigned char c = (unsigned char)value[start + k];
+		out->scheme_name[k] = (c > 0x20 && c < 0x7f) ? (char)c : '?';
+	}
 	while (i < len && is_ws(value[i]))
 		i++;
 	rest = value + i;

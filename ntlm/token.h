@@ -133,7 +133,8 @@ struct krb_info {
 
 struct auth_token {
 	enum auth_scheme scheme;
-	char scheme_name[32];          /* as written, for SCHEME_OTHER */
+	char scheme_name[32];          /* as written, for SCHEME_OTHER (bytes
+					  outside printable ASCII as '?') */
 	enum auth_mech mech;
 	bool has_data;                 /* a token/credential followed the scheme */
 	struct ntlm_msg ntlm;

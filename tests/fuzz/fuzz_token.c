@@ -55,6 +55,9 @@ static void check(const struct auth_token *t)
 {
 	json_t *j = auth_token_to_json(t, true);
 	char *s = json_dumps(j, JSON_COMPACT);
+	/* every string is valid UTF-8, so no key is ever dropped by jansson */
+	if (!s || (t->scheme != SCHEME_NONE && !json_is_string(json_object_get(j, "scheme"))))
+		abort();
 	free(s);
 	json_decref(j);
 	if (t->krb.ap_req) {

@@ -1038,6 +1038,10 @@ static void test_names(void **state)
 		assert_int_equal(t.scheme, SCHEME_OTHER);
 		assert_string_equal(t.scheme_name, "Foo");
 		auth_token_free(&t);
+		decode_str("\xff\x01x\xc3\xa9 bar", &t);
+		assert_int_equal(t.scheme, SCHEME_OTHER);
+		assert_string_equal(t.scheme_name, "??x??");
+		auth_token_free(&t);
 		decode_str("   ", &t);
 		assert_int_equal(t.scheme, SCHEME_NONE);
 		auth_token_free(&t);
