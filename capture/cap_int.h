@@ -39,6 +39,7 @@ struct flow_table {
 	struct flow **buckets;
 	uint32_t nbuckets;             /* power of two, grows with the flows */
 	uint32_t nhashed;              /* flows in the buckets (live + dead) */
+	uint64_t seed;                 /* hash seed, random per capture */
 	struct flow *free_list;        /* pooled flow structs */
 	void **slabs;                  /* every slab malloc'd, freed at close */
 	size_t nslabs, slabs_cap;

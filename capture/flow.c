@@ -19,7 +19,9 @@
  */
 #include <stdlib.h>
 #include <string.h>
+#include <sys/random.h>
 #include <sys/socket.h>
+#include <time.h>
 
 #include "cap_int.h"
 
@@ -165,19 +167,21 @@ static uint64_t mix64(uint64_t x)
 	return x;
 }
 
-static uint64_t endpoint_hash(const uint8_t ip[16], uint16_t port)
+/* seeded per capture so crafted traffic cannot aim at one chain */
+static uint64_t endpoint_hash(const uint8_t ip[16], uint16_t port, uint64_t seed)
 {
 	uint64_t a, b;
 	memcpy(&a, ip, 8);
 	memcpy(&b, ip + 8, 8);
-	return mix64(a ^ ((b << 29) | (b >> 35)) ^ ((uint64_t)port << 47) ^ port);
+	return mix64(a ^ seed ^ ((b << 29) | (b >> 35)) ^ ((uint64_t)port << 47) ^ port);
 }
 
 /* symmetric: (src, dst) and (dst, src) land in the same bucket */
-static uint32_t tuple_hash(const struct pkt_tuple *t, uint16_t sport, uint16_t dport)
+static uint32_t tuple_hash(const struct flow_table *ft, const struct pkt_tuple *t,
+			   uint16_t sport, uint16_t dport)
 {
-	return (uint32_t)mix64(endpoint_hash(t->src, sport) +
-			       endpoint_hash(t->dst, dport) + (uint64_t)t->family);
+	return (uint32_t)mix64(endpoint_hash(t->src, sport, ft->seed) +
+			       endpoint_hash(t->dst, dport, ft->seed) + (uint64_t)t->family);
 }
 
 static struct flow *flow_find(struct flow_table *ft, const struct pkt_tuple *t,
@@ -632,7 +636,7 @@ void cap_tcp_segment(struct capture *c, const struct pkt_tuple *t,
 		     uint64_t ts_us)
 {
 	struct flow_table *ft = &c->ft;
-	uint32_t hash = tuple_hash(t, sport, dport);
+	uint32_t hash = tuple_hash(ft, t, sport, dport);
 	enum cap_dir dir;
 	struct flow *f = flow_find(ft, t, sport, dport, hash, &dir);
 
@@ -717,6 +721,8 @@ bool cap_flows_init(struct capture *c)
 	/* small to start: a bucket array much larger than the flows in it
 	   costs a cache miss per packet */
 	c->ft.nbuckets = FLOW_BUCKETS_MIN;
+	if (getrandom(&c->ft.seed, sizeof(c->ft.seed), GRND_NONBLOCK) != sizeof(c->ft.seed))
+		c->ft.seed = mix64((uint64_t)(uintptr_t)c ^ (uint64_t)time(NULL));
 	c->ft.buckets = calloc(c->ft.nbuckets, sizeof(*c->ft.buckets));
 	return c->ft.buckets != NULL;
 }
