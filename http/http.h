@@ -41,8 +41,11 @@
  *    chunk) or that runs to the close is skipped without losing the
  *    message framing; the transaction gets HTTP_ANOM_GAP.  Any other gap,
  *    or a parse error, restarts that direction at the next message start
- *    (a known method + space at a line start for requests, "HTTP/1." for
- *    responses).  Request side: the request that lost bytes is closed with
+ *    (a known method + space, or "HTTP/1." for responses, at a line start
+ *    or at the first byte of a segment; on the response side "HTTP/1."
+ *    anywhere, so junk after a body does not hide the next status line).
+ *    A response takes its request only once llhttp accepted its status
+ *    code, so junk that fails to parse never consumes a request.  Request side: the request that lost bytes is closed with
  *    HTTP_ANOM_GAP; a gap between requests stands for one lost request (a
  *    transaction with method "" and HTTP_ANOM_GAP, so that responses
  *    still pair).  Response side: the transaction whose response lost
