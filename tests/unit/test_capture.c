@@ -515,6 +515,40 @@ static void test_flush_in_flow_id_order(void **state)
 	cap_close(c);
 }
 
+/* thousands of flows: the table grows and every packet still finds its flow */
+static uint64_t many_bytes[6000];
+static void *many_open(void *u, const struct flow_info *fi)
+{
+	(void)u;
+	return &many_bytes[fi->flow_id];
+}
+static void many_data(void *u, void *fu, enum cap_dir d, const uint8_t *p, size_t n, uint64_t ts)
+{
+	(void)u; (void)d; (void)p; (void)ts;
+	*(uint64_t *)fu += n;
+}
+
+static void test_many_flows_table_grows(void **state)
+{
+	(void)state;
+	struct cap_callbacks cb = { .flow_open = many_open, .flow_data = many_data };
+	struct capture *c = cap_new(NULL, &cb);
+	memset(many_bytes, 0, sizeof(many_bytes));
+	for (int round = 0; round < 2; round++) {
+		for (uint32_t i = 0; i < 5000; i++) {
+			uint8_t src[4] = { 10, 1, (uint8_t)(i >> 8), (uint8_t)i };
+			struct pkt t = tcp_hdr((uint16_t)(30000 + i % 7), 80, 1000 + (uint32_t)round,
+					       F_ACK, round ? "b" : "a", 1);
+			struct pkt p = ipv4_wrap(src, SRV4, 6, 1, 0, &t);
+			feed_raw(c, &p, SEC + (uint64_t)round);
+		}
+	}
+	assert_int_equal(cap_get_stats(c)->flows, 5000);
+	for (int i = 1; i <= 5000; i++)
+		assert_int_equal(many_bytes[i], 2);
+	cap_close(c);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -540,6 +574,7 @@ int main(void)
 		cmocka_unit_test(test_memcap_eviction),
 		cmocka_unit_test(test_memcap_bounds_held_segments),
 		cmocka_unit_test(test_flush_in_flow_id_order),
+		cmocka_unit_test(test_many_flows_table_grows),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
