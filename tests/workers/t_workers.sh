@@ -91,6 +91,19 @@ done
 [ "$(od -An -tx1 -N4 "$tmp/part2.pcapng" | tr -d ' ')" = 0a0d0d0a ] ||
 	{ echo "FAIL: editcap did not write pcapng"; fail=1; }
 
+# a truncated file: the same records before the damage, the same message, exit 2
+head -c $(( $(stat -c %s "$c") / 2 )) "$c" >"$tmp/cut.pcap"
+for w in 1 2; do
+	rm -f "$tmp/cut.$w.jsonl"
+	rc=0
+	"$AUTHSCOPE" -q --workers "$w" --stats -r "$tmp/cut.pcap" -o "$tmp/cut.$w.jsonl" 2>"$tmp/cut.$w.err" || rc=$?
+	[ "$rc" -eq 2 ] || { echo "FAIL: truncated file, --workers $w: exit $rc"; fail=1; }
+done
+cmp -s "$tmp/cut.1.err" "$tmp/cut.2.err" ||
+	{ echo "FAIL: truncated file: messages differ"; cat "$tmp/cut.1.err" "$tmp/cut.2.err"; fail=1; }
+grep -q "truncated at byte offset" "$tmp/cut.2.err" || { echo "FAIL: no offset named"; fail=1; }
+same cut 2
+
 for bad in 0 -1 65 x; do
 	if "$AUTHSCOPE" --workers "$bad" -r "$c" -o /dev/null 2>/dev/null; then
 		echo "FAIL: --workers $bad accepted"; fail=1
