@@ -118,7 +118,7 @@ def main():
                  '%s: not marked ntlm_bad_offset: %r' % (u, [r.get('anomaly') for r in rs]))
     if case == 'deepspnego':
         rs = by_url('/deep')
-        want(len(rs) == 1 and 'spnego_bad_token' in (rs[0].get('anomaly') or ''),
+        want(len(rs) == 1 and 'der_too_deep' in (rs[0].get('anomaly') or ''),
              'deepspnego: not marked: %r' % [r.get('anomaly') for r in rs])
     if case == 'pipeline':
         rs = by_url('/pipe/')

@@ -428,9 +428,27 @@ static void case_ooo(void)
 	free(body);
 }
 
+/* prepend a DER length for the inner bytes from start to cap */
+static void push_len(uint8_t *der, size_t *start, size_t inner)
+{
+	push(der, start, (uint8_t)inner);
+	if (inner < 128)
+		return;
+	push(der, start, (uint8_t)(inner >> 8));
+	if (inner < 65536) {
+		push(der, start, 0x82);
+		return;
+	}
+	push(der, start, (uint8_t)(inner >> 16));
+	push(der, start, 0x83);
+}
+
+/* GSS InitialContextToken (SPNEGO OID) around [0] nested 10,000 deep:
+   well-formed lengths, so only the depth limit can stop it */
 static void case_deepspnego(void)
 {
-	size_t depth = 10000, cap = depth * 6 + 16, start = cap;
+	static const uint8_t spnego_oid[] = { 0x06, 0x06, 0x2b, 0x06, 0x01, 0x05, 0x05, 0x02 };
+	size_t depth = 10000, cap = depth * 6 + 32, start = cap;
 	uint8_t *der = malloc(cap + 1);   /* +1: quiets -Warray-bounds under -fsanitize */
 	char *b, *req;
 	size_t len;
@@ -438,24 +456,16 @@ static void case_deepspnego(void)
 	if (!der)
 		exit(1);
 	/* innermost: OCTET STRING, empty; then [0] constructed around it */
-	push(der, &start, (uint8_t)(0));
-	push(der, &start, (uint8_t)(0x04));
+	push(der, &start, 0);
+	push(der, &start, 0x04);
 	for (size_t k = 0; k < depth; k++) {
-		size_t inner = cap - start;
-		if (inner < 128) {
-			push(der, &start, (uint8_t)((uint8_t)inner));
-		} else if (inner < 65536) {
-			push(der, &start, (uint8_t)((uint8_t)inner));
-			push(der, &start, (uint8_t)((uint8_t)(inner >> 8)));
-			push(der, &start, (uint8_t)(0x82));
-		} else {
-			push(der, &start, (uint8_t)((uint8_t)inner));
-			push(der, &start, (uint8_t)((uint8_t)(inner >> 8)));
-			push(der, &start, (uint8_t)((uint8_t)(inner >> 16)));
-			push(der, &start, (uint8_t)(0x83));
-		}
-		push(der, &start, (uint8_t)(k + 1 == depth ? 0x60 : 0xa0));
+		push_len(der, &start, cap - start);
+		push(der, &start, 0xa0);
 	}
+	for (size_t k = sizeof(spnego_oid); k > 0; k--)
+		push(der, &start, spnego_oid[k - 1]);
+	push_len(der, &start, cap - start);
+	push(der, &start, 0x60);
 	b = malloc((cap - start) * 4 / 3 + 8);
 	req = malloc((cap - start) * 4 / 3 + 256);
 	if (!b || !req)
