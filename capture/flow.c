@@ -494,8 +494,8 @@ static void flow_close(struct capture *c, struct flow *f, enum cap_close_reason 
 		       uint64_t ts_us)
 {
 	struct flow_table *ft = &c->ft;
-	flush_half(c, f, DIR_A_TO_B, false, 0, ts_us);
-	flush_half(c, f, DIR_B_TO_A, false, 0, ts_us);
+	for (int d = 0; d < 2; d++)
+		flush_half(c, f, d, f->h[d].fin, f->h[d].fin_seq, ts_us);
 	if (c->cb.flow_close)
 		c->cb.flow_close(c->cb.user, f->user, why, ts_us);
 	c->mem_bytes -= c->cfg.flow_user_bytes;   /* the layers above let go */
@@ -613,8 +613,11 @@ static void on_fin(struct capture *c, struct flow *f, int dir, uint32_t fin_seq,
 	struct half *h = &f->h[dir];
 	if (h->fin)
 		return;                        /* a retransmitted FIN */
-	/* holes before a FIN will not fill: the sender says it is done */
-	flush_half(c, f, dir, true, fin_seq, ts_us);
+	/*
+	 * A hole before this FIN may still fill (the FIN overtook a segment);
+	 * once both sides have said they are done it will not, and
+	 * flow_close reports it as a gap up to the FIN.
+	 */
 	h->fin = true;
 	h->fin_seq = fin_seq;
 	if (f->h[dir ^ 1].fin)

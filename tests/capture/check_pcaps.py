@@ -89,18 +89,20 @@ def expected_directions(segs):
             seq = (seq + 1) % 2**32
         if d["start"] is None and (ln or fin):
             d["start"] = seq
-        if d["start"] is None or d["fin"]:
+        if d["start"] is None:
             continue
         rel = (seq - d["start"]) % 2**32
         if rel >= 2**31:
             rel -= 2**32
         lo, hi = max(rel, 0), rel + ln
+        if d["fin"] is not False:          # nothing counts past the first FIN
+            hi = min(hi, d["fin"])
         if hi > lo:
             d["iv"].append((lo, hi))
         if (ln or fin) and hi > 0:
             d["end"] = hi if d["end"] is None else max(d["end"], hi)
-        if fin:
-            d["fin"] = True
+        if fin and d["fin"] is False:
+            d["fin"] = rel + ln
     res = {}
     for k, d in st.items():
         covered, cur = 0, 0
