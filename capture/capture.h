@@ -38,7 +38,9 @@
 enum cap_dir { DIR_A_TO_B = 0, DIR_B_TO_A = 1 };
 
 enum cap_close_reason {
-	CLOSE_FIN = 0,   /* both sides FIN, or one FIN and the data drained */
+	CLOSE_FIN = 0,   /* both sides sent FIN; a hole still open before a
+			    FIN is then delivered as a gap (a half-closed
+			    flow stays open: the other side may still send) */
 	CLOSE_RST,
 	CLOSE_TIMEOUT,   /* idle longer than the idle timeout */
 	CLOSE_EVICTED,   /* dropped to stay under the memory cap */
