@@ -541,6 +541,11 @@ void verify_add_http(struct verify *v, const struct as_http *r)
 		w.flags |= WR_CREDENTIALS;
 	if (tx->anomalies & (HTTP_ANOM_GAP | HTTP_ANOM_AUTH_CUT | HTTP_ANOM_PARSE_ERROR))
 		w.flags |= WR_CUT;
+	if ((tx->anomalies & HTTP_ANOM_NO_REQUEST) || !tx->req_ts_us) {
+		w.flags |= WR_NO_REQUEST;
+		if (!w.time_us)
+			w.time_us = w.end_us;
+	}
 	verify_add_wire(v, &w);
 }
 
@@ -1094,10 +1099,13 @@ void verify_log_match(struct verify *v, const struct log_entry *e, const char *f
 		return;
 	}
 	struct cand c;
-	if (!usable(e) || !candidates(v, e, &c)) {
-		emit(v, V_MISSING_ON_WIRE, e, file, NULL,
-		     usable(e) ? "no request like this on the wire"
-			       : "the line names no method and URL", 0);
+	if (!usable(e)) {
+		/* nothing to pair on: shown, but not a finding */
+		emit(v, V_UNVERIFIABLE, e, file, NULL, "the line names no method and URL", 0);
+		return;
+	}
+	if (!candidates(v, e, &c)) {
+		emit(v, V_MISSING_ON_WIRE, e, file, NULL, "no request like this on the wire", 0);
 		return;
 	}
 	bool timed = has_time(e);
@@ -1163,8 +1171,9 @@ void verify_finish(struct verify *v)
 		struct wire_rec *w = &v->w[i];
 		if (w->flags & WR_MATCHED)
 			continue;
-		/* a log of requests does not speak for auth events, and back */
-		if (!wire_in_scope(v, w)) {
+		/* a log of requests does not speak for auth events, and back;
+		   a response whose request was never seen cannot be named */
+		if (!wire_in_scope(v, w) || (w->flags & WR_NO_REQUEST)) {
 			v->sum.wire_out_of_scope++;
 			continue;
 		}

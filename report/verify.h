@@ -48,6 +48,7 @@ enum verdict {
 #define WR_PROXY_FORM  0x10u   /* absolute URI or CONNECT */
 #define WR_MATCHED     0x20u
 #define WR_XFF         0x40u   /* cli_ip came from --client-ip-from */
+#define WR_NO_REQUEST  0x80u   /* a response whose request was not seen */
 
 struct wire_rec {
 	int64_t time_us;            /* http: request's first byte; auth: final answer */
