@@ -61,11 +61,24 @@ struct pl_ring {
 	pthread_cond_t not_empty, not_full;
 };
 
+/* records marked by a limit (tests/hostile): counted from the anomaly
+   names on the http records, so each layer's limit is counted once where
+   it reaches the output */
+struct pl_limits {
+	uint64_t header_limit;           /* header line too long / too many */
+	uint64_t pipeline_cap;           /* too many pending requests */
+	uint64_t auth_cut;               /* auth header over HTTP_AUTH_MAX */
+	uint64_t url_cut, field_cut;
+	uint64_t der_too_deep;           /* DER nesting over DER_MAX_DEPTH */
+	uint64_t gap;                    /* bytes lost inside the transaction */
+};
+
 struct pl_stats {
 	struct cap_stats cs;
 	struct http_stats hs;
 	struct hs_stats as;
 	uint64_t alloc_failures;
+	struct pl_limits limits;
 };
 
 struct pl_core {
@@ -76,6 +89,7 @@ struct pl_core {
 	struct hs_ctx *hs;
 	struct krbtkt *kt;
 	uint64_t alloc_failures;
+	struct pl_limits limits;
 	/* worker thread */
 	bool inited;                     /* locks initialised */
 	bool threaded;                   /* runs outside the calling thread */
@@ -180,12 +194,37 @@ static void pl_tx_done(void *user, void *conn_user, const struct http_tx *tx)
 	hs_conn_tx(c->hs, tx);
 }
 
+/* name is one of the comma-separated names in list */
+static bool anom_has(const char *list, const char *name)
+{
+	size_t n = strlen(name);
+	for (const char *q = list; q && (q = strstr(q, name)); q += n)
+		if ((q == list || q[-1] == ',') && (q[n] == ',' || q[n] == '\0'))
+			return true;
+	return false;
+}
+
+/* http/'s limits are bits on the transaction, ntlm/'s are names */
+static void count_limits(struct pl_limits *l, const struct as_http *r)
+{
+	unsigned a = r->tx ? r->tx->anomalies : 0;
+
+	l->header_limit += !!(a & HTTP_ANOM_HEADER_LIMIT);
+	l->pipeline_cap += !!(a & HTTP_ANOM_PIPELINE_CAP);
+	l->auth_cut += !!(a & HTTP_ANOM_AUTH_CUT);
+	l->url_cut += !!(a & HTTP_ANOM_URL_CUT);
+	l->field_cut += !!(a & HTTP_ANOM_FIELD_CUT);
+	l->gap += !!(a & HTTP_ANOM_GAP);
+	l->der_too_deep += anom_has(r->anomaly, "der_too_deep");
+}
+
 static void pl_on_http(void *user, const struct as_http *r)
 {
 	struct pl_core *k = user;
 	struct pipeline *p = k->p;
 	struct as_http r2;
 
+	count_limits(&k->limits, r);
 	if (!p->sink.on_http)
 		return;
 	if (p->ncores <= 1) {
@@ -231,6 +270,7 @@ static void core_stats_now(struct pl_core *k, struct pl_stats *s)
 	if (k->hs)
 		s->as = *hs_get_stats(k->hs);
 	s->alloc_failures = k->alloc_failures;
+	s->limits = k->limits;
 }
 
 /* a worker publishes its counters for the calling thread to read */
@@ -270,6 +310,7 @@ static void pl_stats_sum(const struct pipeline *p, struct pl_stats *sum)
 		SUM_U64(&sum->hs, &s.hs);
 		SUM_U64(&sum->as, &s.as);
 		sum->alloc_failures += s.alloc_failures;
+		SUM_U64(&sum->limits, &s.limits);
 	}
 }
 
@@ -755,6 +796,12 @@ void pipeline_print_stats(const struct pipeline *p, FILE *f)
 		(unsigned long long)as->failure, (unsigned long long)as->incomplete,
 		(unsigned long long)as->inherited, (unsigned long long)as->tokens_bad,
 		(unsigned long long)(as->challenge_not_seen + as->challenge_other_conn));
+	fprintf(f, "  limits (records marked): %llu header_limit, %llu pipeline_cap, %llu auth_cut, "
+		   "%llu url_cut, %llu field_cut, %llu der_too_deep, %llu gap\n",
+		(unsigned long long)sum.limits.header_limit, (unsigned long long)sum.limits.pipeline_cap,
+		(unsigned long long)sum.limits.auth_cut, (unsigned long long)sum.limits.url_cut,
+		(unsigned long long)sum.limits.field_cut, (unsigned long long)sum.limits.der_too_deep,
+		(unsigned long long)sum.limits.gap);
 	if (sum.alloc_failures)
 		fprintf(f, "  %llu connections not followed: out of memory\n",
 			(unsigned long long)sum.alloc_failures);
@@ -800,6 +847,15 @@ json_t *pipeline_stats_json(const struct pipeline *p)
 	json_object_set_new(o, "http", h);
 	json_object_set_new(o, "auth", a);
 	J(o, "alloc_failures", sum.alloc_failures);
+	json_t *l = json_object();
+	J(l, "header_limit", sum.limits.header_limit);
+	J(l, "pipeline_cap", sum.limits.pipeline_cap);
+	J(l, "auth_cut", sum.limits.auth_cut);
+	J(l, "url_cut", sum.limits.url_cut);
+	J(l, "field_cut", sum.limits.field_cut);
+	J(l, "der_too_deep", sum.limits.der_too_deep);
+	J(l, "gap", sum.limits.gap);
+	json_object_set_new(o, "limits", l);
 	if (p->ncores > 1)
 		J(o, "workers", p->ncores);
 	return o;

@@ -84,6 +84,8 @@ def main():
         want(rss_kb <= limit_kb, 'peak RSS %d KiB over memcap + overhead = %d KiB' % (rss_kb, limit_kb))
 
     tcp, hs, cap = stats['tcp'], stats['http'], stats['capture']
+    lim = stats.get('limits', {})
+    want('limits' in stats, 'no limits counters in the stats record')
     flows = int(gen['flows'])
     if case in ('synflood', 'halfopen'):
         want(tcp.get('flows') == flows, 'flows %s, want %d' % (tcp.get('flows'), flows))
@@ -106,11 +108,13 @@ def main():
         want(len(rs) == 1 and 'header_limit' in (rs[0].get('anomaly') or ''),
              '%s: record not marked header_limit: %r' % (case, [r.get('anomaly') for r in rs]))
         want(len(rs) == 1 and rs[0]['http']['status'] == 401, '%s: response not paired' % case)
+        want(lim.get('header_limit') == 1, 'limits.header_limit %r, want 1' % lim.get('header_limit'))
     if case == 'bigauth':
         rs = by_url('/bigauth')
         want(len(rs) == 1 and 'auth_cut' in (rs[0].get('anomaly') or ''),
              'bigauth: not marked auth_cut: %r' % [r.get('anomaly') for r in rs])
         want(hs.get('cut_fields', 0) >= 1, 'cut_fields not counted')
+        want(lim.get('auth_cut') == 1, 'limits.auth_cut %r, want 1' % lim.get('auth_cut'))
     if case == 'badntlm':
         for u in ('/bad1', '/bad3'):
             rs = by_url(u)
@@ -120,12 +124,15 @@ def main():
         rs = by_url('/deep')
         want(len(rs) == 1 and 'der_too_deep' in (rs[0].get('anomaly') or ''),
              'deepspnego: not marked: %r' % [r.get('anomaly') for r in rs])
+        want(lim.get('der_too_deep') == 1, 'limits.der_too_deep %r, want 1' % lim.get('der_too_deep'))
     if case == 'pipeline':
         rs = by_url('/pipe/')
         want(sorted(r['http']['url'] for r in rs) == sorted('/pipe/%d' % k for k in range(100)),
              'pipelined requests reported whole: %d of 100' % len(rs))
         capped = [r for r in rs if 'pipeline_cap' in (r.get('anomaly') or '')]
         want(len(capped) >= 100 - 32, 'pipeline_cap marked on %d records, want >= 68' % len(capped))
+        want(lim.get('pipeline_cap') == len(capped), 'limits.pipeline_cap %r, want %d'
+             % (lim.get('pipeline_cap'), len(capped)))
     if case == 'ooo':
         want(tcp.get('ooo_dropped', 0) >= 1, 'ooo_dropped not counted')
         want(tcp.get('gaps', 0) >= 1, 'the hole is not a gap')

@@ -17,7 +17,9 @@ SAN=${AUTHSCOPE_SAN:-0}
 GEN=$B/tests/hostile/gen_hostile
 RSS=$B/tests/hostile/peakrss
 GOOD=pcaps/ntlm-success.pcap
-OUT=tests/out/hostile-$(basename "$B")
+# a private folder: other runs of this script may share the tree
+OUT=$(mktemp -d "${TMPDIR:-/tmp}/t_hostile.XXXXXX") || exit 1
+trap 'rm -rf "$OUT"' EXIT
 # measured with `--memcap 1` on the small cases: ~4 MiB; the margin
 # covers libc arenas, the bucket array and the writer's buffers
 OVERHEAD_KB=16384
@@ -28,8 +30,6 @@ for f in "$BIN" "$GEN" "$RSS"; do
 	[ -x "$f" ] || { echo "t_hostile: $f missing (make all unit)"; exit 1; }
 done
 [ -f "$GOOD" ] || { echo "t_hostile: $GOOD missing"; exit 1; }
-rm -rf "$OUT"
-mkdir -p "$OUT" || exit 1
 [ "$SAN" = 1 ] && echo "t_hostile: ASan build: floods scaled to $N flows, RSS bound not asserted"
 
 fail=0

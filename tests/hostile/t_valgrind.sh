@@ -14,10 +14,10 @@ cd "$(git rev-parse --show-toplevel)" || exit 2
 BIN=${AUTHSCOPE:-./authscope}
 SAN=${AUTHSCOPE_SAN:-0}
 B=${BUILD:-build}
-OUT=tests/out/valgrind-$(basename "$B")
+# a private folder: other runs of this script may share the tree
+OUT=$(mktemp -d "${TMPDIR:-/tmp}/t_valgrind.XXXXXX") || exit 1
+trap 'rm -rf "$OUT"' EXIT
 KEYTAB=pcaps/authscope-test.keytab
-rm -rf "$OUT"
-mkdir -p "$OUT" || exit 1
 [ -x "$BIN" ] || { echo "t_valgrind: $BIN missing"; exit 1; }
 if [ "$SAN" != 1 ] && ! command -v valgrind >/dev/null; then
 	echo "t_valgrind: valgrind not installed (tests/install-deps.sh)"
