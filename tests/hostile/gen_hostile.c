@@ -22,6 +22,10 @@
  *              outside the message (each its own request, answered 401)
  *   deepspnego Negotiate token nested 10,000 DER levels deep
  *   pipeline   100 pipelined requests on one connection, never answered
+ *   pipeauth   N connections, each 40 pipelined requests with two 60 KB
+ *              auth headers, never answered (what http/ holds per
+ *              connection beyond the per-flow charge: not in t_hostile,
+ *              measured for the report)
  *   ooo        a hole, then 2 MiB of data beyond it (out of order)
  *   snaplen    GOOD.pcap's packets cut to a 96-byte snaplen
  *   cut        the three good copies, then the file cut in the middle of
@@ -411,6 +415,30 @@ static void case_pipeline(void)
 	conn_close(&c);
 }
 
+static void case_pipeauth(uint32_t n)
+{
+	size_t vlen = 60000, cap = 2 * vlen + 256, len;
+	char *req = malloc(cap);
+	if (!req)
+		exit(1);
+	for (uint32_t i = 0; i < n; i++) {
+		struct conn c;
+		conn_init(&c, i + 1, 80);
+		conn_open(&c);
+		for (int k = 0; k < 40; k++) {
+			len = (size_t)sprintf(req, "GET /pa HTTP/1.1\r\nHost: victim\r\nAuthorization: Basic ");
+			for (size_t j = 0; j < vlen; j++)
+				req[len++] = b64[(j + i) % 64];
+			len += (size_t)sprintf(req + len, "\r\nProxy-Authorization: Basic ");
+			for (size_t j = 0; j < vlen; j++)
+				req[len++] = b64[(j + k) % 64];
+			len += (size_t)sprintf(req + len, "\r\n\r\n");
+			conn_send(&c, 0, req, len);
+		}
+	}
+	free(req);
+}
+
 static void case_ooo(void)
 {
 	static const char req[] = "GET /ooo HTTP/1.1\r\nHost: victim\r\nX-Pad: ";
@@ -511,6 +539,7 @@ int main(int argc, char **argv)
 	else if (!strcmp(cs, "badntlm")) case_badntlm();
 	else if (!strcmp(cs, "pipeline")) case_pipeline();
 	else if (!strcmp(cs, "ooo")) case_ooo();
+	else if (!strcmp(cs, "pipeauth")) case_pipeauth(n);
 	else if (!strcmp(cs, "deepspnego")) case_deepspnego();
 	else if (!strcmp(cs, "snaplen") || !strcmp(cs, "cut")) mix_good();
 	else {
