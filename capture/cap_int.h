@@ -40,6 +40,7 @@ struct flow_table {
 	uint32_t nbuckets;             /* power of two, grows with the flows */
 	uint32_t nhashed;              /* flows in the buckets (live + dead) */
 	uint64_t seed;                 /* hash seed, random per capture */
+	uint64_t next_sweep_us;        /* capture time of the next expiry sweep */
 	struct flow *free_list;        /* pooled flow structs */
 	void **slabs;                  /* every slab malloc'd, freed at close */
 	size_t nslabs, slabs_cap;

@@ -643,6 +643,11 @@ void cap_tcp_segment(struct capture *c, const struct pkt_tuple *t,
 	enum cap_dir dir;
 	struct flow *f = flow_find(ft, t, sport, dport, hash, &dir);
 
+	if (f && f->state == FS_ACTIVE && f->last_us + c->cfg.idle_timeout_us < c->now_us) {
+		c->st.flows_timed_out++;       /* before the sweep got to it */
+		flow_close(c, f, CLOSE_TIMEOUT, f->last_us + c->cfg.idle_timeout_us);
+		f = NULL;
+	}
 	if (f && f->state == FS_ACTIVE && syn_reuses_tuple(f, dir, flags, seq)) {
 		/* the old connection ended unseen (its FIN/RST not captured) */
 		flow_close(c, f, CLOSE_EOF, ts_us);   /* frees f */
@@ -694,11 +699,22 @@ void cap_tcp_segment(struct capture *c, const struct pkt_tuple *t,
 
 /* ---- time, flush, setup ------------------------------------------------ */
 
+/*
+ * Sweeps run at most every SWEEP_US of capture time (not per packet);
+ * a packet of an expired flow is caught at lookup (flow_expired), so
+ * timeouts stay exact.
+ */
+#define SWEEP_US 10000ull
+
 void cap_flows_expire(struct capture *c)
 {
 	struct flow_table *ft = &c->ft;
 	uint64_t idle = c->cfg.idle_timeout_us;
 	uint64_t linger = idle < CAP_LINGER_US ? idle : CAP_LINGER_US;
+
+	if (c->now_us < ft->next_sweep_us)
+		return;
+	ft->next_sweep_us = c->now_us + (idle / 4 < SWEEP_US ? idle / 4 : SWEEP_US);
 
 	while (ft->lru_head && ft->lru_head->lru_us + idle < c->now_us) {
 		struct flow *f = ft->lru_head;
