@@ -461,6 +461,28 @@ static void test_idle_timeout(void **state)
 	cap_close(c);
 }
 
+/* a packet of a flow idle too long closes it even between sweeps */
+static void test_timeout_caught_at_lookup(void **state)
+{
+	(void)state;
+	struct cap_config cfg = { .idle_timeout_us = 20000 };
+	struct capture *c = rec_cap(&R, &cfg);
+	struct pkt t = tcp_hdr(1234, 443, 1, F_ACK, "o", 1);
+	struct pkt other = ipv4_wrap(CLI4, SRV4, 6, 1, 0, &t);
+	feed4(c, 0, 100, F_ACK, "x", 1, SEC);
+	feed_raw(c, &other, SEC + 19900);
+	feed4(c, 0, 101, F_ACK, "y", 1, SEC + 24000);
+	assert_int_equal(R.f[0].closes, 1);
+	assert_int_equal(R.f[0].why, CLOSE_TIMEOUT);
+	assert_string_equal(R.f[0].trace[0], "x");
+	assert_int_equal(R.n, 3);
+	assert_string_equal(R.f[2].trace[0], "y");
+	assert_int_equal(cap_get_stats(c)->flows_timed_out, 1);
+	cap_flush(c);
+	rec_check_closed(&R);
+	cap_close(c);
+}
+
 static void test_memcap_eviction(void **state)
 {
 	(void)state;
@@ -589,6 +611,7 @@ int main(void)
 		cmocka_unit_test(test_sequence_wraparound),
 		cmocka_unit_test(test_zero_window_probe_and_keepalive),
 		cmocka_unit_test(test_idle_timeout),
+		cmocka_unit_test(test_timeout_caught_at_lookup),
 		cmocka_unit_test(test_memcap_eviction),
 		cmocka_unit_test(test_memcap_bounds_held_segments),
 		cmocka_unit_test(test_flush_in_flow_id_order),
