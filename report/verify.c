@@ -278,6 +278,9 @@ struct verify {
 	size_t nw, capw;
 	bool wire_done;
 	int64_t wire_min_us, wire_max_us;
+	int64_t *wtimes;          /* every wire time, sorted: for dateless logs */
+	int64_t *days;            /* distinct UTC days of the capture */
+	size_t ndays;
 	struct index idx[2][2];   /* [with client][end moment] */
 	/* pass 1 */
 	int64_t *diffs, *near;
@@ -431,6 +434,8 @@ void verify_free(struct verify *v)
 	free(v->matched_srv.tab);
 	free(v->diffs);
 	free(v->near);
+	free(v->wtimes);
+	free(v->days);
 	free(v->w);
 	strpool_free(v->pool);
 	free(v);
@@ -579,6 +584,103 @@ void verify_add_auth(struct verify *v, const struct as_auth *a)
 	verify_add_wire(v, &w);
 }
 
+#define DAY_US (86400LL * SEC_US)
+
+static int cmp_i64(const void *a, const void *b);
+
+static int64_t day_of(int64_t t)
+{
+	return t >= 0 ? t / DAY_US : (t - DAY_US + 1) / DAY_US;
+}
+
+/* the capture's days and times, to give dateless log lines a date */
+static void build_days(struct verify *v)
+{
+	if (!v->nw || !(v->wtimes = malloc(v->nw * sizeof(*v->wtimes))))
+		return;
+	for (size_t i = 0; i < v->nw; i++)
+		v->wtimes[i] = v->w[i].time_us;
+	qsort(v->wtimes, v->nw, sizeof(*v->wtimes), cmp_i64);
+	v->days = malloc(366 * sizeof(*v->days));
+	for (size_t i = 0; v->days && i < v->nw && v->ndays < 366; i++) {
+		int64_t d = day_of(v->wtimes[i]);
+		if (!v->ndays || v->days[v->ndays - 1] != d)
+			v->days[v->ndays++] = d;
+	}
+}
+
+/* how far t is from the nearest wire record */
+static int64_t wire_distance(const struct verify *v, int64_t t)
+{
+	size_t lo = 0, hi = v->nw;
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+		if (v->wtimes[mid] < t)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	int64_t best = INT64_MAX;
+	if (lo < v->nw)
+		best = v->wtimes[lo] - t;
+	if (lo > 0 && t - v->wtimes[lo - 1] < best)
+		best = t - v->wtimes[lo - 1];
+	return best;
+}
+
+static bool is_leap(int64_t y)
+{
+	return (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
+}
+
+/*
+ * A gate line has only a time of day, a syslog prefix no year: try each
+ * day (year) the capture covers and keep the one nearest wire activity,
+ * so a capture of several days, or two captures months apart, still work.
+ */
+static void resolve_date(const struct verify *v, struct log_entry *e)
+{
+	if (!v->wtimes || !v->ndays)
+		return;
+	int64_t best_t = 0, best_d = INT64_MAX;
+	if (e->flags & LE_DATE_UNKNOWN) {
+		int64_t tod = ((e->time_us % DAY_US) + DAY_US) % DAY_US;
+		for (size_t i = 0; i < v->ndays; i++)
+			for (int k = -1; k <= 1; k++) {
+				int64_t t = (v->days[i] + k) * DAY_US + tod;
+				int64_t d = wire_distance(v, t);
+				if (d < best_d) {
+					best_d = d;
+					best_t = t;
+				}
+			}
+	} else {
+		/* parsed as 1970 (not a leap year): move to year y */
+		int64_t day1970 = day_of(e->time_us);
+		int64_t within = e->time_us - day1970 * DAY_US;
+		int64_t last_year = INT64_MIN;
+		for (size_t i = 0; i < v->ndays; i++) {
+			int64_t y = 1970 + v->days[i] / 365;   /* close enough: try y-1..y+1 */
+			if (y == last_year)
+				continue;
+			last_year = y;
+			for (int64_t yy = y - 2; yy <= y + 1; yy++) {
+				int64_t d0 = log_days_from_civil(yy, 1, 1);
+				int64_t t = (d0 + day1970 + (is_leap(yy) && day1970 >= 59)) * DAY_US + within;
+				int64_t d = wire_distance(v, t);
+				if (d < best_d) {
+					best_d = d;
+					best_t = t;
+				}
+			}
+		}
+	}
+	if (best_d == INT64_MAX)
+		return;
+	e->time_us = best_t;
+	e->flags &= (uint16_t)~(LE_DATE_UNKNOWN | LE_YEAR_UNKNOWN);
+}
+
 size_t verify_wire_done(struct verify *v)
 {
 	v->wire_done = true;
@@ -593,6 +695,7 @@ size_t verify_wire_done(struct verify *v)
 			v->wire_max_us = b;
 	}
 	v->sum.wire_bytes = v->capw * sizeof(*v->w) + strpool_bytes(v->pool);
+	build_days(v);
 	return v->nw;
 }
 
@@ -771,6 +874,12 @@ static void scan_scope(struct verify *v, const struct log_entry *e)
 
 void verify_log_scan(struct verify *v, const struct log_entry *e)
 {
+	struct log_entry dated;
+	if (e->flags & (LE_DATE_UNKNOWN | LE_YEAR_UNKNOWN)) {
+		dated = *e;
+		resolve_date(v, &dated);
+		e = &dated;
+	}
 	scan_scope(v, e);
 	if (!usable(e) || !has_time(e))
 		return;
@@ -1093,6 +1202,12 @@ static bool log_in_scope(const struct verify *v, const struct log_entry *e)
 
 void verify_log_match(struct verify *v, const struct log_entry *e, const char *file)
 {
+	struct log_entry dated;
+	if (e->flags & (LE_DATE_UNKNOWN | LE_YEAR_UNKNOWN)) {
+		dated = *e;
+		resolve_date(v, &dated);
+		e = &dated;
+	}
 	v->sum.log_entries++;
 	if (!log_in_scope(v, e)) {
 		v->sum.log_out_of_scope++;

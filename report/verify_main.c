@@ -293,9 +293,8 @@ static int read_log(struct verify *v, struct vm *m, const char *path, const char
 		fclose(f);
 		return -1;
 	}
-	int64_t mid = verify_wire_mid_us(v);
-	if (mid)
-		logparse_set_date_hint(lp, mid);
+	/* dateless lines (gate, syslog prefixes) get their date in verify,
+	   from the days the capture covers */
 	char *line = NULL;
 	size_t cap = 0;
 	ssize_t n;

@@ -663,6 +663,37 @@ static void client_ip_from_xff(void **st)
 	}
 }
 
+static void dateless_lines_two_capture_days(void **st)
+{
+	(void)st;
+	/* one capture made of two, 400 days apart (like ndpi-webdav.pcap);
+	   gate-like lines carry only the time of day */
+	int64_t day2 = T0 * US + 400LL * 86400 * US + 3600 * US;
+	wire(1, 0, T0 * US + 100000, CLI_A, 50001, "GET", "/a", 200, "alice", "success");
+	wire(2, 0, day2 + 100000, CLI_A, 50002, "GET", "/a", 200, "bob", "success");
+	struct log_entry *e1 = logline(T0 * US + 100000, CLI_A, "GET", "/a", 200, "alice");
+	struct log_entry *e2 = logline(day2 + 100000, CLI_A, "GET", "/a", 200, "bob");
+	for (int i = 0; i < 2; i++) {
+		struct log_entry *e = i ? e2 : e1;
+		e->time_us %= 86400LL * US;          /* what the parser gives */
+		e->flags |= LE_DATE_UNKNOWN;
+	}
+	run();
+	assert_int_equal(findings(), 0);
+	assert_int_equal(by_line(1)->flow, 1);
+	assert_int_equal(by_line(2)->flow, 2);
+	/* a syslog prefix without a year: month and day kept, year found */
+	setup(NULL);
+	wire(1, 0, T0 * US + 100000, CLI_A, 50001, "GET", "/a", 200, "alice", "success");
+	struct log_entry *e = logline(T0 * US + 100000, CLI_A, "GET", "/a", 200, "alice");
+	/* 2024-05-01 as 1970-05-01 (2024 is a leap year: one day less) */
+	e->time_us -= (log_days_from_civil(2024, 1, 1) - log_days_from_civil(1970, 1, 1) + 1) *
+		      86400LL * US;
+	e->flags |= LE_YEAR_UNKNOWN;
+	run();
+	assert_int_equal(count(V_MATCH), 1);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -686,6 +717,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(url_form_and_host, setup, teardown),
 		cmocka_unit_test_setup_teardown(named_server_preferred, setup, teardown),
 		cmocka_unit_test_setup_teardown(client_ip_from_xff, setup, teardown),
+		cmocka_unit_test_setup_teardown(dateless_lines_two_capture_days, setup, teardown),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
