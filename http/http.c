@@ -87,6 +87,9 @@ struct hdir {
 	/* message being parsed */
 	bool in_msg, in_body, in_chunk, msg_done;
 	bool resp_chosen;            /* this response's owner is picked */
+	bool req_taken;              /* this request is queued (method accepted) */
+	char meth[HTTP_METHOD_MAX];  /* method bytes until then */
+	size_t meth_len;
 	uint64_t msg_ts;             /* time of the message's first byte */
 	uint64_t msg_bytes;          /* bytes since the previous message's end */
 	unsigned n_headers;
@@ -109,8 +112,12 @@ struct hdir {
 	/* client bytes that follow a CONNECT/Upgrade request, until its answer */
 	uint8_t *hold;
 	size_t hold_len;
-	uint64_t hold_ts;
-	bool hold_lost, skip_upgrade;
+	uint64_t hold_ts;            /* time of the first held byte */
+	size_t hold_gap_at;          /* a hole while holding: where, how long */
+	uint64_t hold_gap_bytes, hold_ts2;
+	bool hold_gapped;
+	bool hold_dead;              /* a second hole or no room: the rest is lost */
+	bool skip_upgrade;
 };
 
 struct http_ctx {
@@ -759,8 +766,38 @@ static int cb_req_begin(llhttp_t *p)
 	struct hdir *d = dir_of(p);
 	hdr_reset(d);
 	d->in_msg = true;
-	d->c->h->st.requests++;
-	req_begin(d->c, d, 0);
+	d->msg_ts = d->ts;
+	d->req_taken = false;
+	d->meth_len = 0;
+	d->c->req_cur = NULL;
+	return 0;
+}
+
+/*
+ * A request is queued once llhttp accepted its method: junk that only
+ * looks like a message start fails before and takes no response.
+ */
+static void req_ensure(struct hdir *d)
+{
+	struct http_conn *c = d->c;
+	uint64_t now = d->ts;
+
+	if (d->role != K_REQ || !d->in_msg || d->req_taken)
+		return;
+	d->req_taken = true;
+	c->h->st.requests++;
+	d->ts = d->msg_ts;
+	req_begin(c, d, 0);
+	d->ts = now;
+	if (c->req_cur) {
+		memcpy(c->req_cur->tx.method, d->meth, d->meth_len);
+		c->req_cur->tx.method[d->meth_len] = 0;
+	}
+}
+
+static int cb_method_complete(llhttp_t *p)
+{
+	req_ensure(dir_of(p));
 	return 0;
 }
 
@@ -797,27 +834,23 @@ static void resp_ensure(struct hdir *d)
 static int cb_method(llhttp_t *p, const char *at, size_t len)
 {
 	struct hdir *d = dir_of(p);
-	struct slot *s = d->c->req_cur;
 	struct rd r = rd_init(at, len);
-	size_t n;
 
-	if (!s)
-		return 0;
-	n = strlen(s->tx.method);
-	while (rd_left(&r) && n + 1 < sizeof(s->tx.method)) {
+	while (rd_left(&r) && d->meth_len + 1 < sizeof(d->meth)) {
 		uint8_t b = rd_u8(&r);
 		if (b)
-			s->tx.method[n++] = (char)b;
+			d->meth[d->meth_len++] = (char)b;
 	}
-	s->tx.method[n] = 0;
 	return 0;
 }
 
 static int cb_url(llhttp_t *p, const char *at, size_t len)
 {
 	struct hdir *d = dir_of(p);
-	struct slot *s = d->c->req_cur;
+	struct slot *s;
 
+	req_ensure(d);
+	s = d->c->req_cur;
 	if (!s)
 		return 0;
 	if (!s->url.set)
@@ -870,6 +903,7 @@ static int cb_field(llhttp_t *p, const char *at, size_t len)
 	if (d->in_body)
 		return 0;                      /* trailers: not ours */
 	resp_ensure(d);
+	req_ensure(d);
 	if (!d->in_field) {
 		val_close(d);
 		d->in_field = true;
@@ -1038,8 +1072,10 @@ static int cb_value_complete(llhttp_t *p)
 static int cb_req_headers(llhttp_t *p)
 {
 	struct hdir *d = dir_of(p);
-	struct slot *s = d->c->req_cur;
+	struct slot *s;
 
+	req_ensure(d);
+	s = d->c->req_cur;
 	val_close(d);
 	d->in_body = true;
 	if (s)
@@ -1109,6 +1145,7 @@ static int cb_msg_complete(llhttp_t *p)
 static const llhttp_settings_t req_settings = {
 	.on_message_begin = cb_req_begin,
 	.on_method = cb_method,
+	.on_method_complete = cb_method_complete,
 	.on_url = cb_url,
 	.on_url_complete = cb_url_complete,
 	.on_header_field = cb_field,
@@ -1141,6 +1178,10 @@ static const llhttp_settings_t resp_settings = {
 
 static void dir_input(struct http_conn *c, struct hdir *d, const uint8_t *data,
 		      size_t len, uint64_t ts);
+static void dir_resync(struct http_conn *c, struct hdir *d, unsigned anom,
+		       bool lost_bytes, bool at_boundary);
+static void dir_gap(struct http_conn *c, struct hdir *d, uint64_t gap_bytes,
+		    uint64_t ts_us);
 
 static void parser_restart(struct hdir *d)
 {
@@ -1168,7 +1209,8 @@ static void hold_free(struct http_conn *c, struct hdir *d)
 	}
 	d->hold = NULL;
 	d->hold_len = 0;
-	d->hold_lost = false;
+	d->hold_gapped = false;
+	d->hold_dead = false;
 }
 
 static void conn_tunnel(struct http_conn *c)
@@ -1182,14 +1224,16 @@ static void conn_tunnel(struct http_conn *c)
 	}
 }
 
-/* the answer to a CONNECT/Upgrade was no tunnel: parse the held bytes */
+/*
+ * The answer to a CONNECT/Upgrade was no tunnel: replay what the client
+ * sent meanwhile, in order: bytes, the hole if one came, bytes after it.
+ */
 static void hold_release(struct http_conn *c)
 {
 	struct hdir *d = req_d(c);
-	uint8_t *buf = d->hold;
-	size_t n = d->hold_len;
-	bool lost = d->hold_lost;
-	bool had = buf != NULL;
+	struct hdir h = *d;              /* the hold, detached: replay may hold again */
+	struct rd r = rd_init(h.hold, h.hold_len);
+	size_t first = h.hold_gapped ? h.hold_gap_at : h.hold_len;
 
 	c->upgrade_slot = NULL;
 	if (d->mode != M_HOLD) {
@@ -1198,18 +1242,23 @@ static void hold_release(struct http_conn *c)
 	}
 	d->hold = NULL;
 	d->hold_len = 0;
-	d->hold_lost = false;
+	d->hold_gapped = false;
+	d->hold_dead = false;
 	llhttp_resume_after_upgrade(&d->p);
 	d->mode = M_PARSE;
-	if (n)
-		dir_input(c, d, buf, n, d->hold_ts);
-	if (had)
+	if (first)
+		dir_input(c, d, rd_bytes(&r, first), first, h.hold_ts);
+	if (h.hold_gapped) {
+		d->last_ts = h.hold_ts;      /* a lost request came after these bytes */
+		dir_gap(c, d, h.hold_gap_bytes, h.hold_ts2);
+		if (rd_left(&r))
+			dir_input(c, d, rd_ptr(&r), rd_left(&r), h.hold_ts2);
+	}
+	if (h.hold_dead)
+		dir_gap(c, d, 1, h.hold_ts2 ? h.hold_ts2 : h.hold_ts);
+	if (h.hold) {
 		mem_give(c->h, HOLD_MAX);
-	free(buf);
-	if (lost && d->mode == M_PARSE) {
-		d->mode = M_SCAN;
-		d->line_start = false;
-		c->h->st.resyncs++;
+		free(h.hold);
 	}
 }
 
@@ -1227,8 +1276,10 @@ static void dir_drop_hold(struct http_conn *c, struct hdir *d)
 
 static void req_msg_done(struct http_conn *c, struct hdir *d)
 {
-	struct slot *s = c->req_cur;
+	struct slot *s;
 
+	req_ensure(d);
+	s = c->req_cur;
 	d->in_msg = false;
 	d->in_body = false;
 	if (s) {
@@ -1659,16 +1710,22 @@ static void hold_add(struct http_conn *c, struct hdir *d, const uint8_t *p,
 {
 	size_t room;
 
-	if (!d->hold_len)
+	if (d->hold_dead)
+		return;
+	if (!d->hold_len && !d->hold_gapped)
 		d->hold_ts = ts;
-	if (!d->hold && !d->hold_lost) {
+	if (d->hold_gapped && d->hold_len == d->hold_gap_at)
+		d->hold_ts2 = ts;
+	if (!d->hold) {
 		d->hold = mem_take(c->h, HOLD_MAX) ? malloc(HOLD_MAX) : NULL;
-		if (!d->hold)
-			d->hold_lost = true;
+		if (!d->hold) {
+			d->hold_dead = true;
+			return;
+		}
 	}
-	room = d->hold ? HOLD_MAX - d->hold_len : 0;
+	room = HOLD_MAX - d->hold_len;
 	if (n > room) {
-		d->hold_lost = true;
+		d->hold_dead = true;
 		n = room;
 	}
 	if (n) {
@@ -1779,14 +1836,11 @@ void http_conn_data(struct http_conn *c, enum cap_dir dir,
 	d->last_ts = ts_us;
 }
 
-void http_conn_gap(struct http_conn *c, enum cap_dir dir, uint64_t gap_bytes,
-		   uint64_t ts_us)
+static void dir_gap(struct http_conn *c, struct hdir *d, uint64_t gap_bytes,
+		    uint64_t ts_us)
 {
-	struct hdir *d;
-
-	if (!c || !gap_bytes || c->state == CS_NOT_HTTP || c->tunnel)
+	if (!gap_bytes || c->state == CS_NOT_HTTP || c->tunnel)
 		return;
-	d = &c->d[dir == DIR_B_TO_A];
 	switch (d->mode) {
 	case M_DEAD:
 		return;
@@ -1803,14 +1857,29 @@ void http_conn_gap(struct http_conn *c, enum cap_dir dir, uint64_t gap_bytes,
 		d->line_start = true;
 		return;
 	case M_HOLD:
-		d->hold_lost = true;
+		if (d->hold_gapped) {
+			d->hold_dead = true;
+		} else {
+			d->hold_gapped = true;
+			d->hold_gap_at = d->hold_len;
+			d->hold_gap_bytes = gap_bytes;
+			d->hold_ts2 = ts_us;
+		}
 		return;
 	case M_PARSE:
 		break;
 	}
 	if (dir_absorb_gap(c, d, gap_bytes, ts_us))
 		return;
-	dir_resync(c, d, HTTP_ANOM_GAP, true, !d->in_msg);
+	dir_resync(c, d, HTTP_ANOM_GAP, true,
+		   !d->in_msg || (d->role == K_REQ && !d->req_taken));
+}
+
+void http_conn_gap(struct http_conn *c, enum cap_dir dir, uint64_t gap_bytes,
+		   uint64_t ts_us)
+{
+	if (c)
+		dir_gap(c, &c->d[dir == DIR_B_TO_A], gap_bytes, ts_us);
 }
 
 void http_conn_close(struct http_conn *c, uint64_t ts_us)

@@ -617,6 +617,65 @@ static void test_upgrade_101(void **state)
 	fx_free(&f);
 }
 
+/*
+ * A hole in the client's bytes held behind a CONNECT that is then refused:
+ * replayed in wire order, the hole standing for one lost request.
+ */
+static void test_connect_hold_lost(void **state)
+{
+	struct fx f;
+	(void)state;
+	fx_open(&f, true);
+	put(&f, A, "CONNECT s:443 HTTP/1.1\r\n\r\n", 1);
+	put(&f, A, "GET /held HTTP/1.1\r\n\r\n", 2);     /* held: CONNECT unanswered */
+	http_conn_gap(f.c, A, 50, 3);
+	put(&f, A, "GET /after HTTP/1.1\r\n\r\n", 3);
+	put(&f, B, "HTTP/1.1 407 P\r\nContent-Length: 0\r\n\r\n", 4);
+	put(&f, B, "HTTP/1.1 404 NF\r\nContent-Length: 0\r\n\r\n", 5);
+	put(&f, B, "HTTP/1.1 200 OK\r\nContent-Length: 0\r\n\r\n", 6);
+	put(&f, B, "HTTP/1.1 204 N\r\n\r\n", 7);
+	fx_close(&f, 9);
+	assert_int_equal(f.r.n, 4);
+	assert_int_equal(f.r.tx[0].t.status, 407);
+	assert_string_equal(f.r.tx[1].url, "/held");
+	assert_int_equal(f.r.tx[1].t.status, 404);
+	assert_int_equal(f.r.tx[1].t.req_ts_us, 2);
+	assert_string_equal(f.r.tx[2].t.method, "");
+	assert_true(f.r.tx[2].t.anomalies & HTTP_ANOM_GAP);
+	assert_int_equal(f.r.tx[2].t.status, 200);
+	assert_int_equal(f.r.tx[2].t.req_ts_us, 2);
+	assert_string_equal(f.r.tx[3].url, "/after");
+	assert_int_equal(f.r.tx[3].t.status, 204);
+	assert_int_equal(f.r.tx[3].t.req_ts_us, 3);
+	assert_int_equal(st(&f)->tunnels, 0);
+	fx_free(&f);
+}
+
+/* more client bytes behind an unanswered CONNECT than are held: bounded */
+static void test_connect_hold_overflow(void **state)
+{
+	struct fx f;
+	char *junk = malloc(70001);
+	(void)state;
+	memset(junk, 'j', 70000);
+	junk[70000] = 0;
+	fx_open(&f, true);
+	put(&f, A, "CONNECT s:443 HTTP/1.1\r\n\r\n", 1);
+	put(&f, A, junk, 2);
+	assert_true(st(&f)->mem_bytes <= 70000);
+	put(&f, B, "HTTP/1.1 407 P\r\nContent-Length: 0\r\n\r\n", 3);
+	put(&f, A, "GET /x HTTP/1.1\r\n\r\n", 4);
+	put(&f, B, "HTTP/1.1 200 OK\r\nContent-Length: 0\r\n\r\n", 5);
+	fx_close(&f, 6);
+	assert_true(f.r.n >= 2);
+	assert_int_equal(f.r.tx[0].t.status, 407);
+	assert_string_equal(f.r.tx[f.r.n - 1].url, "/x");
+	assert_int_equal(f.r.tx[f.r.n - 1].t.status, 200);
+	assert_int_equal(st(&f)->mem_bytes, 0);
+	fx_free(&f);
+	free(junk);
+}
+
 /* Upgrade asked, refused with a plain 200: the connection stays HTTP */
 static void test_upgrade_refused(void **state)
 {
@@ -1286,6 +1345,8 @@ int main(void)
 		cmocka_unit_test(test_connect_optimistic_bytes),
 		cmocka_unit_test(test_upgrade_101),
 		cmocka_unit_test(test_upgrade_refused),
+		cmocka_unit_test(test_connect_hold_lost),
+		cmocka_unit_test(test_connect_hold_overflow),
 		cmocka_unit_test(test_unanswered_at_close),
 		cmocka_unit_test(test_gap_in_response_body),
 		cmocka_unit_test(test_gap_past_response_end),
