@@ -36,7 +36,8 @@
  *  - CONNECT answered 2xx, and 101 Switching Protocols: the connection is a
  *    tunnel from then on; nothing more is parsed in either direction.  A
  *    CONNECT/Upgrade refused (407, 401, 200 without upgrade...) keeps the
- *    connection parsed as HTTP.
+ *    connection parsed as HTTP: what the client sent before the answer is
+ *    held (up to 64 KiB) and parsed then, in wire order.
  *  - gaps: a gap inside a body whose length is known (Content-Length, a
  *    chunk) or that runs to the close is skipped without losing the
  *    message framing; the transaction gets HTTP_ANOM_GAP.  Any other gap,
@@ -44,8 +45,10 @@
  *    (a known method + space, or "HTTP/1." for responses, at a line start
  *    or at the first byte of a segment; on the response side "HTTP/1."
  *    anywhere, so junk after a body does not hide the next status line).
- *    A response takes its request only once llhttp accepted its status
- *    code, so junk that fails to parse never consumes a request.  Request side: the request that lost bytes is closed with
+ *    A request is queued only once llhttp accepted its method, a response
+ *    takes its request only once llhttp accepted its status code: junk
+ *    that fails to parse never takes part in pairing.
+ *    Request side: the request that lost bytes is closed with
  *    HTTP_ANOM_GAP; a gap between requests stands for one lost request (a
  *    transaction with method "" and HTTP_ANOM_GAP, so that responses
  *    still pair).  Response side: the transaction whose response lost
@@ -58,6 +61,10 @@
  *    lost; with pipelined requests sent in separate segments a lost whole
  *    response can shift the pairing, and those transactions carry
  *    HTTP_ANOM_GAP.  After a parse error (no bytes lost) pairing stays FIFO.
+ *    On a side picked up mid-stream, bytes before its first status line
+ *    are the tail of the oldest pending request's response when that
+ *    request came first (closed like a gap).  These rules take the
+ *    timestamps given to http_conn_data as the time each byte was seen.
  *  - at most HTTP_PIPELINE_MAX requests wait for their responses.  When
  *    one more comes, the oldest is reported at once (status -1,
  *    HTTP_ANOM_PIPELINE_CAP), so a one-sided capture still reports every
@@ -68,12 +75,13 @@
  *  - more than HTTP_HEADERS_MAX header lines in a message, or a header line
  *    (other than the four auth headers) longer than HTTP_HEADER_LINE_MAX:
  *    HTTP_ANOM_HEADER_LIMIT; parsing goes on, nothing is buffered, memory
- *    per connection stays bounded.
+ *    per connection stays bounded, and all of http/ under its memcap
+ *    (http_set_memcap).
  *  - statistics: conns == conns_http + conns_not_http once every connection
  *    is closed; a connection is HTTP when either direction starts (or, when
  *    no SYN was seen, has a line starting within its first 64 KiB) with a
- *    request or "HTTP/1."; requests counts every request begun, responses
- *    every final response (1xx interim not counted).
+ *    request or "HTTP/1."; requests counts every request whose method
+ *    llhttp accepted, responses every final response (1xx not counted).
  */
 #ifndef AUTHSCOPE_HTTP_H
 #define AUTHSCOPE_HTTP_H
