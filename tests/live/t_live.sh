@@ -121,8 +121,8 @@ print("ok stats: %d records, %d packets, %d kernel drops" % (
 PY
 done
 
-# SIGTERM flushes too
-start "$tmp/term.jsonl" -i vb --immediate
+# SIGTERM flushes too (and -B, -s are taken)
+start "$tmp/term.jsonl" -i vb --immediate -B 4096 -s 65535
 replay "$tmp/partial.pcap"
 stop TERM
 check "SIGTERM" "$tmp/partial.ref" "$tmp/term.jsonl"
