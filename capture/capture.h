@@ -77,6 +77,10 @@ struct cap_callbacks {
 	void (*tick)(void *user);
 	void (*raw_packet)(void *user, int dlt, const uint8_t *pkt, size_t caplen,
 			   size_t wirelen, uint64_t ts_us);
+	/* optional: bytes the layers above hold right now (beyond
+	   flow_user_bytes), counted with capture/'s own whenever room is made
+	   under memcap_bytes, so their growth also evicts the idlest flows */
+	uint64_t (*user_mem_bytes)(void *user);
 };
 
 struct cap_stats {

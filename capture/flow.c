@@ -244,7 +244,10 @@ static void pool_put(struct capture *c, struct flow *f)
 /* make room for add bytes, evicting idle flows other than keep */
 static bool mem_reserve(struct capture *c, const struct flow *keep, uint64_t add)
 {
-	while (c->mem_bytes + add > c->cfg.memcap_bytes)
+	/* the layers above free a flow's share when it closes: re-read */
+	while (c->mem_bytes + add +
+	       (c->cb.user_mem_bytes ? c->cb.user_mem_bytes(c->cb.user) : 0) >
+	       c->cfg.memcap_bytes)
 		if (!cap_flows_evict_one(c, keep))
 			return false;
 	return true;
@@ -691,6 +694,9 @@ void cap_tcp_segment(struct capture *c, const struct pkt_tuple *t,
 		h->started = true;             /* mid-stream pick-up */
 		h->next_seq = seq;
 	}
+	/* the layers above grew (copies, queues): make room before more */
+	if (len && c->cb.user_mem_bytes)
+		mem_reserve(c, f, 0);
 	if (len)
 		seg_data(c, f, dir, seq, data, (uint32_t)len, ts_us);
 	if (flags & TCPF_FIN)

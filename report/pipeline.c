@@ -194,6 +194,13 @@ static void pl_tx_done(void *user, void *conn_user, const struct http_tx *tx)
 	hs_conn_tx(c->hs, tx);
 }
 
+/* capture/ counts http/'s copies when it makes room (capture.h) */
+static uint64_t pl_user_mem_bytes(void *user)
+{
+	struct pl_core *k = user;
+	return k->http ? http_get_stats(k->http)->mem_bytes : 0;
+}
+
 /* name is one of the comma-separated names in list */
 static bool anom_has(const char *list, const char *name)
 {
@@ -532,12 +539,19 @@ static bool core_init(struct pipeline *p, struct pl_core *k, int index,
 	}
 	if (!cfg.flow_user_bytes)
 		cfg.flow_user_bytes = PL_FLOW_USER_BYTES;
-	if (p->ncores > 1) {
-		if (!cfg.memcap_bytes)
-			cfg.memcap_bytes = 256ull << 20;
-		cfg.memcap_bytes /= (uint64_t)p->ncores;
+	/* one --memcap (split across workers) for everything that grows
+	   with traffic: before each data segment and each new flow,
+	   capture/ evicts the idlest flows until its own bytes, the per-flow
+	   charge above and what http/ holds (copied fields, queued requests,
+	   holds) fit; http/ refuses (marked, counted) past it within one
+	   segment (tests/hostile: pipeauth) */
+	if (!cfg.memcap_bytes)
+		cfg.memcap_bytes = 256ull << 20;
+	cfg.memcap_bytes /= (uint64_t)p->ncores;
+	http_set_memcap(k->http, cfg.memcap_bytes);
+	cb.user_mem_bytes = pl_user_mem_bytes;
+	if (p->ncores > 1)
 		cb.tick = pl_worker_tick;
-	}
 	if (p->ncores <= 1 || (o->iface && index == 0))
 		cb.tick = pl_core_tick;
 	if (o->iface)
@@ -835,6 +849,7 @@ json_t *pipeline_stats_json(const struct pipeline *p)
 	J(h, "responses", hs->responses); J(h, "unanswered", hs->unanswered);
 	J(h, "orphan_responses", hs->orphan_responses); J(h, "parse_errors", hs->parse_errors);
 	J(h, "resyncs", hs->resyncs); J(h, "tunnels", hs->tunnels); J(h, "cut_fields", hs->cut_fields);
+	J(h, "mem_refused", hs->mem_refused);
 	J(a, "handshakes", as->handshakes); J(a, "success", as->success);
 	J(a, "failure", as->failure); J(a, "incomplete", as->incomplete);
 	J(a, "inherited", as->inherited); J(a, "tokens_bad", as->tokens_bad);

@@ -87,8 +87,9 @@ def main():
     lim = stats.get('limits', {})
     want('limits' in stats, 'no limits counters in the stats record')
     flows = int(gen['flows'])
-    if case in ('synflood', 'halfopen'):
+    if case in ('synflood', 'halfopen', 'pipeauth'):
         want(tcp.get('flows') == flows, 'flows %s, want %d' % (tcp.get('flows'), flows))
+    if case in ('synflood', 'halfopen'):
         # the layers above are charged 4 KiB per open flow (report/pipeline.c)
         held_max = memcap // 4096
         want(tcp.get('flows_evicted', 0) >= flows - held_max,
@@ -133,6 +134,14 @@ def main():
         want(len(capped) >= 100 - 32, 'pipeline_cap marked on %d records, want >= 68' % len(capped))
         want(lim.get('pipeline_cap') == len(capped), 'limits.pipeline_cap %r, want %d'
              % (lim.get('pipeline_cap'), len(capped)))
+    if case == 'pipeauth':
+        # http/'s copies count against --memcap: idle flows are evicted
+        # (counted), and every request is still written
+        want(tcp.get('flows_evicted', 0) >= 1, 'no flow evicted under http/ pressure')
+        n_req = (flows - 2) * 40
+        want(len(by_url('/pa')) + sum(1 for r in http if r['http']['url'] is None) >= n_req,
+             'pipelined requests written: %d, want %d' % (len(by_url('/pa')), n_req))
+        want(hs.get('unanswered') == n_req, 'unanswered %s, want %d' % (hs.get('unanswered'), n_req))
     if case == 'ooo':
         want(tcp.get('ooo_dropped', 0) >= 1, 'ooo_dropped not counted')
         want(tcp.get('gaps', 0) >= 1, 'the hole is not a gap')

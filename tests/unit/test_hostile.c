@@ -7,6 +7,8 @@
  *    (cap_config.flow_user_bytes): a SYN flood never has more flows open
  *    at once than the cap allows, every evicted flow is closed once with
  *    CLOSE_EVICTED and counted.
+ *  - what the layers above hold beyond that (cap_callbacks.user_mem_bytes,
+ *    http/'s copies) also makes capture/ evict the idlest flows.
  */
 #include <stdarg.h>
 #include <stddef.h>
@@ -63,10 +65,20 @@ static size_t syn_packet(uint8_t *p, uint32_t i)
 	return 40;
 }
 
+/* the layers above hold 100 kB per open flow, not charged per flow */
+static uint64_t lv_user_mem(void *user)
+{
+	struct live *l = user;
+	return l->open_now * 100000;
+}
+
+static bool g_user_mem;
+
 static void synflood(uint64_t memcap, uint64_t user_bytes, uint32_t n, struct live *l,
 		     uint64_t *evicted_stat)
 {
-	struct cap_callbacks cb = { .user = l, .flow_open = lv_open, .flow_close = lv_close };
+	struct cap_callbacks cb = { .user = l, .flow_open = lv_open, .flow_close = lv_close,
+				    .user_mem_bytes = g_user_mem ? lv_user_mem : NULL };
 	struct cap_config cfg;
 	struct capture *c;
 	uint8_t pkt[40];
@@ -117,11 +129,29 @@ static void test_memcap_without_charge_holds_more(void **state)
 	assert_true(ev1 < ev2);
 }
 
+/* what the layers above report holding is counted when room is made */
+static void test_memcap_counts_user_mem(void **state)
+{
+	struct live l;
+	uint64_t ev;
+	(void)state;
+
+	g_user_mem = true;
+	synflood(1 << 20, 0, 5000, &l, &ev);
+	g_user_mem = false;
+	assert_true(l.open_max <= (1 << 20) / 100000 + 1);
+	assert_true(l.open_max >= 5);
+	assert_int_equal(l.closed, 5000);
+	assert_int_equal(ev, l.evicted);
+	assert_true(ev >= 5000 - l.open_max);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_memcap_counts_upper_layers),
 		cmocka_unit_test(test_memcap_without_charge_holds_more),
+		cmocka_unit_test(test_memcap_counts_user_mem),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
