@@ -11,8 +11,8 @@ rate doubles until a run fails, then two bisection steps; each run lasts
 a few seconds.  The rate achieved is tcpreplay's own figure (on a shared
 machine tcpreplay itself may be the limit: then "topspeed" shows it).
 
-Environment: BENCH_LIVE_FLOWS (1500), BENCH_LIVE_START (20000 pps),
-BENCH_LIVE_MAX (1600000), BENCH_LIVE_B (-B KiB, default libpcap's),
+Environment: BENCH_LIVE_FLOWS (1500), BENCH_LIVE_START (10000 pps),
+BENCH_LIVE_MAX (1600000), BENCH_LIVE_B (-B KiB values, "1024 default"),
 BENCH_LIVE_WORKERS ("1 2"), AUTHSCOPE, BUILD.  Needs root and tcpreplay.
 """
 import collections
@@ -28,9 +28,11 @@ import time
 BUILD = os.environ.get("BUILD", "build")
 AUTHSCOPE = os.path.abspath(os.environ.get("AUTHSCOPE", "./authscope"))
 FLOWS = int(os.environ.get("BENCH_LIVE_FLOWS", "1500"))
-START = int(os.environ.get("BENCH_LIVE_START", "20000"))
+START = int(os.environ.get("BENCH_LIVE_START", "10000"))
 MAX = int(os.environ.get("BENCH_LIVE_MAX", "1600000"))
-BUFK = os.environ.get("BENCH_LIVE_B", "")
+# -B values (KiB) to try, "default" = libpcap's (2 MiB); a small buffer
+# shows where authscope itself falls behind, the default where tcpreplay does
+BUFS = os.environ.get("BENCH_LIVE_B", "1024 default").split()
 WORKERS = [int(w) for w in os.environ.get("BENCH_LIVE_WORKERS", "1 2").split()]
 NS = "authscope-bl%d" % os.getpid()
 sys.path.insert(0, os.path.join(os.path.dirname(__file__), "..", "workers"))
@@ -56,13 +58,13 @@ def keys(path):
     return collections.Counter(cmp_records.key(r) for r in cmp_records.load(path))
 
 
-def run(pcap, ref, rate, workers, tmp):
+def run(pcap, ref, rate, workers, tmp, bufk):
     out = os.path.join(tmp, "live.jsonl")
     if os.path.exists(out):
         os.unlink(out)
     args = [AUTHSCOPE, "-q", "-i", "vb", "--workers", str(workers), "--stats", "-o", out]
-    if BUFK:
-        args += ["-B", BUFK]
+    if bufk != "default":
+        args += ["-B", bufk]
     before = sockets()
     p = subprocess.Popen(ns(*args))
     for _ in range(100):
@@ -87,11 +89,11 @@ def run(pcap, ref, rate, workers, tmp):
             "missed": missed, "wall": wall, "ok": drops == 0 and missed == 0 and p.returncode == 0}
 
 
-def search(pcap, ref, workers, tmp):
+def search(pcap, ref, workers, tmp, bufk):
     runs = []
     rate, good, bad = START, None, None
     while rate <= MAX:
-        res = run(pcap, ref, rate, workers, tmp)
+        res = run(pcap, ref, rate, workers, tmp, bufk)
         runs.append(res)
         print("  workers=%d --pps %-8s achieved %9.0f pps %7.1f Mbps: %d drops, %d missed"
               % (workers, rate, res["pps"], res["mbps"], res["drops"], res["missed"]),
@@ -110,7 +112,7 @@ def search(pcap, ref, workers, tmp):
         lo, hi = good["rate"], bad["rate"]
         for _ in range(2):
             mid = (lo + hi) // 2
-            res = run(pcap, ref, mid, workers, tmp)
+            res = run(pcap, ref, mid, workers, tmp, bufk)
             runs.append(res)
             print("  workers=%d --pps %-8s achieved %9.0f pps %7.1f Mbps: %d drops, %d missed"
                   % (workers, mid, res["pps"], res["mbps"], res["drops"], res["missed"]),
@@ -119,7 +121,7 @@ def search(pcap, ref, workers, tmp):
                 lo, good = mid, res
             else:
                 hi = mid
-    top = run(pcap, ref, "topspeed", workers, tmp)
+    top = run(pcap, ref, "topspeed", workers, tmp, bufk)
     print("  workers=%d --topspeed achieved %9.0f pps %7.1f Mbps: %d drops, %d missed"
           % (workers, top["pps"], top["mbps"], top["drops"], top["missed"]), file=sys.stderr)
     return good, bad, top
@@ -147,24 +149,26 @@ def main():
             # the corpus has frames over 1514 bytes (VLAN tags, IPv6)
             sh("ip", "-n", NS, "link", "set", end, "mtu", "9000", "up")
         rows = []
-        for w in WORKERS:
-            rows.append((w,) + search(pcap, ref, w, tmp))
+        for bufk in BUFS:
+            for w in WORKERS:
+                print("-B %s, %d worker(s):" % (bufk, w), file=sys.stderr)
+                rows.append((bufk, w) + search(pcap, ref, w, tmp, bufk))
     finally:
         subprocess.run(["ip", "netns", "del", NS])
     load = "%.2f %.2f %.2f" % os.getloadavg()
     lines = ["Live capture on a veth pair (tcpreplay -> authscope -i), corpus `gencorpus -n %d -s 1`"
-             " (%.1f MB, %d packets, %d records from -r), -B %s, load average %s at the end."
+             " (%.1f MB, %d packets, %d records from -r), load average %s at the end."
              % (FLOWS, os.path.getsize(pcap) / 1e6, npk, sum(ref.values()),
-                BUFK or "default", load), "",
-             "| workers | highest zero-loss rate (pps asked / achieved) | Mbps | first failing rate: drops, missed | tcpreplay --topspeed: pps, drops, missed |",
-             "| ---: | ---: | ---: | ---: | ---: |"]
-    for w, good, bad, top in rows:
+                load), "",
+             "| -B KiB | workers | highest zero-loss rate (pps asked / achieved) | Mbps | first failing rate: drops, missed | tcpreplay --topspeed: pps, drops, missed |",
+             "| ---: | ---: | ---: | ---: | ---: | ---: |"]
+    for bufk, w, good, bad, top in rows:
         g = "%s / %.0f" % (good["rate"], good["pps"]) if good else "none"
         gm = "%.1f" % good["mbps"] if good else ""
         b = ("%s (%.0f achieved): %d, %d" % (bad["rate"], bad["pps"], bad["drops"], bad["missed"])
              if bad else "none: tcpreplay was the limit")
         t = "%.0f, %d, %d" % (top["pps"], top["drops"], top["missed"])
-        lines.append("| %d | %s | %s | %s | %s |" % (w, g, gm, b, t))
+        lines.append("| %s | %d | %s | %s | %s | %s |" % (bufk, w, g, gm, b, t))
     text = "\n".join(lines) + "\n"
     sys.stdout.write(text)
     with open(os.path.join(BUILD, "bench", "live-results.md"), "w") as f:
