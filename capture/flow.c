@@ -37,6 +37,7 @@
 struct seg {
 	struct seg *next;
 	uint32_t seq, len, cap;
+	uint64_t ts_us;                /* when it was captured: delivered with it */
 	uint8_t data[];
 };
 
@@ -316,26 +317,26 @@ static void pop_held(struct capture *c, struct half *h)
 }
 
 /* deliver held segments that now touch next_seq */
-static void drain(struct capture *c, struct flow *f, int dir, uint64_t ts_us)
+static void drain(struct capture *c, struct flow *f, int dir)
 {
 	struct half *h = &f->h[dir];
 	struct seg *s;
 	while ((s = h->held) && SEQ_LE(s->seq, h->next_seq)) {
 		uint32_t skip = h->next_seq - s->seq;
 		if (skip < s->len)
-			emit_data(c, f, dir, s->data + skip, s->len - skip, ts_us);
+			emit_data(c, f, dir, s->data + skip, s->len - skip, s->ts_us);
 		pop_held(c, h);
 	}
 }
 
 /* give up on the first hole: report it as a gap, deliver what follows */
-static void skip_first_hole(struct capture *c, struct flow *f, int dir, uint64_t ts_us)
+static void skip_first_hole(struct capture *c, struct flow *f, int dir)
 {
 	struct half *h = &f->h[dir];
 	if (!h->held)
 		return;
-	emit_gap(c, f, dir, h->held->seq - h->next_seq, ts_us);
-	drain(c, f, dir, ts_us);
+	emit_gap(c, f, dir, h->held->seq - h->next_seq, h->held->ts_us);
+	drain(c, f, dir);
 }
 
 /* every hole is final (close, FIN, RST): gaps and held bytes up to upto */
@@ -344,7 +345,7 @@ static void flush_half(struct capture *c, struct flow *f, int dir, bool has_upto
 {
 	struct half *h = &f->h[dir];
 	while (h->held)
-		skip_first_hole(c, f, dir, ts_us);
+		skip_first_hole(c, f, dir);
 	if (has_upto && h->started && SEQ_LT(h->next_seq, upto))
 		emit_gap(c, f, dir, upto - h->next_seq, ts_us);
 }
@@ -367,12 +368,12 @@ static void deliver_inorder(struct capture *c, struct flow *f, int dir,
 		uint32_t ov = len < s->len ? len : s->len;
 		if (memcmp(data, s->data, ov) != 0)
 			c->st.tcp_overlap_conflict++;
-		emit_data(c, f, dir, s->data, s->len, ts_us);
+		emit_data(c, f, dir, s->data, s->len, s->ts_us);
 		pop_held(c, h);
 		data += ov;
 		len -= ov;
 	}
-	drain(c, f, dir, ts_us);
+	drain(c, f, dir);
 }
 
 /*
@@ -381,7 +382,7 @@ static void deliver_inorder(struct capture *c, struct flow *f, int dir,
  * was stored before that stays.
  */
 static bool hold(struct capture *c, struct flow *f, int dir, uint32_t seq,
-		 const uint8_t *data, uint32_t len)
+		 const uint8_t *data, uint32_t len, uint64_t ts_us)
 {
 	struct half *h = &f->h[dir];
 	struct seg **pp = &h->held;
@@ -413,6 +414,7 @@ static bool hold(struct capture *c, struct flow *f, int dir, uint32_t seq,
 			break;
 		}
 		n->seq = cur;
+		n->ts_us = ts_us;
 		n->len = piece_end - cur;
 		memcpy(n->data, data + (cur - seq), n->len);
 		n->next = *pp;
@@ -442,13 +444,13 @@ static void out_of_order(struct capture *c, struct flow *f, int dir, uint32_t se
 	if (h->held_bytes + len > c->cfg.flow_ooo_cap_bytes) {
 		c->st.tcp_ooo_dropped++;
 		while (h->held && h->held_bytes + len > c->cfg.flow_ooo_cap_bytes)
-			skip_first_hole(c, f, dir, ts_us);
+			skip_first_hole(c, f, dir);
 		if (h->held_bytes + len > c->cfg.flow_ooo_cap_bytes && SEQ_LT(h->next_seq, seq))
 			emit_gap(c, f, dir, seq - h->next_seq, ts_us);
 		seg_data(c, f, dir, seq, data, len, ts_us);
 		return;
 	}
-	if (!hold(c, f, dir, seq, data, len)) {
+	if (!hold(c, f, dir, seq, data, len, ts_us)) {
 		c->st.tcp_ooo_dropped++;
 		flush_half(c, f, dir, true, seq, ts_us);
 		seg_data(c, f, dir, seq, data, len, ts_us);
