@@ -26,6 +26,10 @@
  *              auth headers, never answered (what http/ holds per
  *              connection beyond the per-flow charge: not in t_hostile,
  *              measured for the report)
+ *   bignames   N connections, each one NTLMSSP Type 3 (hand-built) whose
+ *              domain, user and workstation are 15,000 bytes of UTF-16
+ *              (U+4E00: 22,500 bytes of UTF-8 each), answered 200, kept
+ *              open
  *   ooo        a hole, then 2 MiB of data beyond it (out of order)
  *   snaplen    GOOD.pcap's packets cut to a 96-byte snaplen
  *   cut        the three good copies, then the file cut in the middle of
@@ -439,6 +443,45 @@ static void case_pipeauth(uint32_t n)
 	free(req);
 }
 
+static void case_bignames(uint32_t n)
+{
+	static const char ok200[] = "HTTP/1.1 200 OK\r\nContent-Length: 0\r\n\r\n";
+	size_t fl = 15000, mlen = 64 + 3 * fl, len;
+	uint8_t *m = calloc(1, mlen);
+	char *b = malloc(mlen * 4 / 3 + 8), *req = malloc(mlen * 4 / 3 + 256);
+	if (!m || !b || !req)
+		exit(1);
+	memcpy(m, "NTLMSSP", 8);
+	put_le32(m + 8, 3);
+	/* LM, NT empty at 64; domain, user, workstation 15,000 bytes each */
+	for (int k = 0; k < 6; k++) {
+		uint8_t *sb = m + 12 + 8 * k;
+		uint32_t l = (k >= 2 && k <= 4) ? (uint32_t)fl : 0;
+		uint32_t off = 64 + (k >= 2 && k <= 4 ? (uint32_t)((k - 2) * fl) : 0);
+		sb[0] = (uint8_t)l; sb[1] = (uint8_t)(l >> 8);
+		sb[2] = sb[0]; sb[3] = sb[1];
+		put_le32(sb + 4, off);
+	}
+	put_le32(m + 60, 0xe2088215u);       /* UNICODE among them */
+	for (size_t j = 64; j + 1 < mlen; j += 2) {
+		m[j] = 0x00;
+		m[j + 1] = 0x4e;              /* U+4E00 */
+	}
+	b64_encode(m, mlen, b);
+	for (uint32_t i = 0; i < n; i++) {
+		struct conn c;
+		conn_init(&c, i + 1, 80);
+		conn_open(&c);
+		len = (size_t)sprintf(req, "GET /bignames HTTP/1.1\r\nHost: victim\r\nAuthorization: NTLM %s\r\n\r\n", b);
+		conn_send(&c, 0, req, len);
+		/* answered and kept alive: the identity stays with the connection */
+		conn_send(&c, 1, ok200, strlen(ok200));
+	}
+	free(m);
+	free(b);
+	free(req);
+}
+
 static void case_ooo(void)
 {
 	static const char req[] = "GET /ooo HTTP/1.1\r\nHost: victim\r\nX-Pad: ";
@@ -540,6 +583,7 @@ int main(int argc, char **argv)
 	else if (!strcmp(cs, "pipeline")) case_pipeline();
 	else if (!strcmp(cs, "ooo")) case_ooo();
 	else if (!strcmp(cs, "pipeauth")) case_pipeauth(n);
+	else if (!strcmp(cs, "bignames")) case_bignames(n);
 	else if (!strcmp(cs, "deepspnego")) case_deepspnego();
 	else if (!strcmp(cs, "snaplen") || !strcmp(cs, "cut")) mix_good();
 	else {
