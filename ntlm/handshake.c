@@ -47,6 +47,7 @@ struct hs_conn {
 	struct hs_ctx *ctx;
 	uint64_t flow_id;
 	struct hs_side side[2];
+	uint64_t mem_bytes;              /* its share of ctx->st.mem_bytes */
 };
 
 struct hs_ctx {
@@ -152,10 +153,32 @@ struct hs_conn *hs_conn_new(struct hs_ctx *h, uint64_t flow_id)
 	return c;
 }
 
+/* the strings a connection keeps: a hostile peer can make each name
+   tens of KB, so they are counted (tests/hostile: bignames) */
+static uint64_t side_bytes(const struct hs_side *s)
+{
+	const char *v[] = { s->scheme, s->mech, s->nb_domain, s->nb_computer,
+			    s->dns_domain, s->dns_computer, s->user, s->domain,
+			    s->workstation, s->password_type, s->krb_sname, s->krb_realm };
+	uint64_t n = 0;
+	for (size_t i = 0; i < sizeof(v) / sizeof(v[0]); i++)
+		n += v[i] ? strlen(v[i]) + 1 : 0;
+	return n;
+}
+
+static void conn_account(struct hs_conn *c)
+{
+	uint64_t now = side_bytes(&c->side[0]) + side_bytes(&c->side[1]);
+	c->ctx->st.mem_bytes -= c->mem_bytes;
+	c->ctx->st.mem_bytes += now;
+	c->mem_bytes = now;
+}
+
 void hs_conn_close(struct hs_conn *c)
 {
 	if (!c)
 		return;
+	c->ctx->st.mem_bytes -= c->mem_bytes;
 	for (int i = 0; i < 2; i++) {
 		if (c->side[i].state == HS_NEGOTIATED || c->side[i].state == HS_CHALLENGED)
 			c->ctx->st.incomplete++;
@@ -600,4 +623,5 @@ void hs_conn_tx(struct hs_conn *c, const struct http_tx *tx)
 	auth_token_free(&t->cred);
 	for (int i = 0; i < t->n_chal; i++)
 		auth_token_free(&t->chal[i]);
+	conn_account(c);
 }

@@ -47,6 +47,8 @@ struct hs_stats {
 	uint64_t challenge_not_seen;
 	uint64_t challenge_other_conn;
 	uint64_t krb_decrypted, krb_undecrypted;
+	uint64_t mem_bytes;             /* names kept by open connections (the
+					   layers below count it against --memcap) */
 };
 
 struct hs_ctx;

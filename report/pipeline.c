@@ -194,11 +194,13 @@ static void pl_tx_done(void *user, void *conn_user, const struct http_tx *tx)
 	hs_conn_tx(c->hs, tx);
 }
 
-/* capture/ counts http/'s copies when it makes room (capture.h) */
+/* capture/ counts http/'s copies and ntlm/'s kept names when it makes
+   room (capture.h) */
 static uint64_t pl_user_mem_bytes(void *user)
 {
 	struct pl_core *k = user;
-	return k->http ? http_get_stats(k->http)->mem_bytes : 0;
+	return (k->http ? http_get_stats(k->http)->mem_bytes : 0) +
+	       (k->hs ? hs_get_stats(k->hs)->mem_bytes : 0);
 }
 
 /* name is one of the comma-separated names in list */

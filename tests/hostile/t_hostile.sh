@@ -7,8 +7,8 @@
 # Checks per case: tests/hostile/check_hostile.py.
 #
 # Sizes: the two flood cases use N = 1,000,000 connections in the normal
-# build, pipeauth 40; under AUTHSCOPE_SAN=1 (ASan+UBSan, several times
-# slower) they are scaled down to 100,000 and 10, and the RSS bound is not asserted there (ASan's
+# build, pipeauth 40, bignames 2,000; under AUTHSCOPE_SAN=1 (ASan+UBSan,
+# several times slower) they are scaled down to 100,000, 10 and 500, and the RSS bound is not asserted there (ASan's
 # shadow memory and quarantine are not ours); everything else is the same.
 cd "$(git rev-parse --show-toplevel)" || exit 2
 BIN=${AUTHSCOPE:-./authscope}
@@ -23,8 +23,8 @@ trap 'rm -rf "$OUT"' EXIT
 # measured with `--memcap 1` on the small cases: ~4 MiB; the margin
 # covers libc arenas, the bucket array and the writer's buffers
 OVERHEAD_KB=16384
-N=1000000 NPA=40
-[ "$SAN" = 1 ] && N=100000 NPA=10
+N=1000000 NPA=40 NBN=2000
+[ "$SAN" = 1 ] && N=100000 NPA=10 NBN=500
 
 for f in "$BIN" "$GEN" "$RSS"; do
 	[ -x "$f" ] || { echo "t_hostile: $f missing (make all unit)"; exit 1; }
@@ -61,6 +61,9 @@ run_case halfopen "$N" $M32 --memcap 32M
 # 40 connections x 40 pipelined requests x 120 KB of auth headers, never
 # answered: ~160 MB of copies if http/ were not under --memcap
 run_case pipeauth "$NPA" $M32 --memcap 32M
+# NBN connections answered 200 and kept open, each identity ~67 KB of
+# names in ntlm/: ~130 MB if ntlm/ were not under --memcap
+run_case bignames "$NBN" $M32 --memcap 32M
 for c in overlap longline manyhdrs bigauth badntlm deepspnego pipeline ooo snaplen cut; do
 	run_case $c 0 $M32 --memcap 32M
 done
