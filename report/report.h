@@ -19,7 +19,7 @@
  *    responses, and the writers add none;
  *  - the FILE stays the caller's: report_close flushes it, never closes it;
  *  - report_http/report_auth/report_close accept NULL and do nothing.
- *  Field-by-field semantics of every format: tests/report/FORMATS.md.
+ *  Field-by-field semantics of every format: README.md, "Output formats".
  *
  * json "http" record (DESIGN.md's contract, Suricata-EVE-like, nested):
  *   timestamp (request's first byte, "2024-07-11T09:12:03.123456Z"),

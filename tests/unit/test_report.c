@@ -649,7 +649,7 @@ struct agold {
 
 /*
  * Frozen after review line by line against the seeds (see
- * tests/report/FORMATS.md); REPORT_TEST_PRINT=1 reprints them.
+ * README.md, "Output formats"); REPORT_TEST_PRINT=1 reprints them.
  */
 static const struct gold http_gold[] = {
 	{ "json", {
