@@ -11,8 +11,8 @@ if [ "${AUTHSCOPE_SAN:-0}" = 1 ]; then
 	make --no-print-directory fuzz-build >/tmp/authscope-fuzz-build.log 2>&1 ||
 		{ tail -n 30 /tmp/authscope-fuzz-build.log; echo "FAIL: fuzz targets do not build"; exit 1; }
 	rc=0
-	for t in build-fuzz/fuzz_*; do
-		name=$(basename "$t")
+	for src in tests/fuzz/fuzz_*.c; do
+		name=$(basename "$src" .c); t=build-fuzz/$name
 		[ -d "tests/fuzz/corpus/$name" ] || { echo "FAIL: no corpus for $name"; rc=1; continue; }
 		if "$t" -runs=0 "tests/fuzz/corpus/$name" >"build-fuzz/$name.replay.log" 2>&1; then
 			echo "ok $name: $(ls "tests/fuzz/corpus/$name" | wc -l) corpus inputs replayed"
