@@ -6,6 +6,7 @@
  * -> AUTHENTICATED / NONE.  One-leg schemes (Kerberos, Basic, Digest) go
  * from NONE straight to AUTHENTICATED or NONE.
  */
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -65,6 +66,7 @@ struct hs_tx {
 	const struct http_tx *tx;
 	struct hs_conn *c;
 	int sidx;
+	bool cred_decoded;               /* cred holds a decode to free */
 	struct auth_token cred;          /* the request's credentials */
 	struct auth_token chal[HTTP_CHALLENGES_MAX];
 	int n_chal;
@@ -122,7 +124,9 @@ struct hs_ctx *hs_ctx_new(const struct hs_sink *sink, struct krbtkt *kt)
 	h->sink = *sink;
 	h->kt = kt;
 	h->next_handshake_id = 1;
-	h->scratch = malloc(sizeof(*h->scratch));
+	/* zeroed once: hs_conn_tx keeps its tokens clean (auth_token_free
+	   zeroes them) instead of clearing 9 tokens of 1 KB per transaction */
+	h->scratch = calloc(1, sizeof(*h->scratch));
 	if (!h->scratch) {
 		free(h);
 		return NULL;
@@ -221,9 +225,10 @@ static void pick_side(struct hs_tx *t)
 	} else {
 		t->sidx = SIDE_ORIGIN;
 	}
-	if (v)
+	if (v) {
 		auth_token_decode(v->s, v->len, 0, &t->cred);
-	else
+		t->cred_decoded = true;
+	} else
 		t->cred.scheme = SCHEME_NONE;
 }
 
@@ -593,7 +598,14 @@ void hs_conn_tx(struct hs_conn *c, const struct http_tx *tx)
 	struct hs_ctx *h = c->ctx;
 	struct hs_tx *t = h->scratch;
 
-	memset(t, 0, sizeof(*t));
+	/* everything but the tokens: those are clean already (calloc, then
+	   auth_token_decode/auth_token_free leave them so) */
+	memset(t, 0, offsetof(struct hs_tx, cred));
+	t->n_chal = 0;
+	memset(&t->rec, 0, sizeof(t->rec));
+	memset(&t->auth, 0, sizeof(t->auth));
+	t->have_auth = false;
+	t->anomaly[0] = '\0';
 	t->tx = tx;
 	t->c = c;
 	t->rec.tx = tx;
@@ -620,7 +632,10 @@ void hs_conn_tx(struct hs_conn *c, const struct http_tx *tx)
 		t->auth.anomaly = t->rec.anomaly;
 		h->sink.on_auth(h->sink.user, &t->auth);
 	}
-	auth_token_free(&t->cred);
+	if (t->cred_decoded)
+		auth_token_free(&t->cred);
+	else   /* as the old full clear left it, for the next transaction */
+		t->cred.spnego.neg_state = t->cred.krb.ticket_kvno = 0;
 	for (int i = 0; i < t->n_chal; i++)
 		auth_token_free(&t->chal[i]);
 	conn_account(c);
