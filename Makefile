@@ -15,6 +15,7 @@
 
 CC       ?= cc
 BUILD    ?= build
+NPROC    := $(shell nproc 2>/dev/null || echo 2)
 SAN      ?=
 LLHTTP_SRC ?= /usr/share/llhttp
 LLHTTP_INC ?= /usr/share/include/llhttp
@@ -70,7 +71,7 @@ deps:
 	@sh tests/install-deps.sh
 
 run: deps
-	@$(MAKE) --no-print-directory all
+	@$(MAKE) --no-print-directory -j$(NPROC) all
 	@sh tests/run-demo.sh
 
 # every test, normal build then ASan+UBSan build
@@ -78,8 +79,8 @@ test: deps
 	@$(MAKE) --no-print-directory test-only
 
 test-only:
-	@$(MAKE) --no-print-directory all unit
-	@$(MAKE) --no-print-directory BUILD=build-san SAN=1 all unit
+	@$(MAKE) --no-print-directory -j$(NPROC) all unit
+	@$(MAKE) --no-print-directory -j$(NPROC) BUILD=build-san SAN=1 all unit
 	@sh tests/run.sh build build-san
 
 clean:
