@@ -19,6 +19,18 @@ For every scenario (default: every DIR/*.expect):
      (format from NAME.expect) and NAME.combined.log gives the verdicts
      expected_verdicts() derives from NAME.expect, and the exit status.
 Prints one line per check, "N passed, N failed" last; exit 1 on any failure.
+
+Where authscope and tshark legitimately differ, the check says so and why
+(TSHARK_DIFFERENCES below; pcaps/README.md, "authscope and tshark"):
+  - interim 1xx responses (100 Continue): tshark lists them as responses;
+    they are not transactions (RFC 9110 15.2), authscope pairs the request
+    with its final response.  tshark_tx() drops them and counts them.
+  - requests inside a CONNECT tunnel (NAME.expect "tunnel" lines): tshark's
+    HTTP dissector follows the tunnel and shows the tunnelled request
+    (without its response); to authscope the tunnel is opaque bytes.
+  - a response that follows a HEAD's response in the same TCP segment
+    (pipelining): tshark takes Content-Length bytes of it as the HEAD's
+    body and loses it; authscope knows a HEAD response has no body.
 """
 import argparse
 import collections
@@ -45,6 +57,7 @@ def ok(cond, what):
 
 def read_expect(path):
     meta, reqs = {}, []
+    meta["tunnel"] = []
     for line in open(path, encoding="utf-8"):
         line = line.rstrip("\n")
         if not line or line.startswith("#"):
@@ -54,15 +67,22 @@ def read_expect(path):
             conn, method, url, status, user, domain, scheme, creds = f[1:9]
             reqs.append(dict(conn=int(conn), method=method, url=url,
                              status=int(status), user=user, domain=domain,
-                             scheme=scheme, creds=creds))
+                             scheme=scheme, creds=creds, seq=len(reqs) + len(meta["tunnel"])))
+        elif f[0] == "tunnel":
+            conn, method, url, status = f[1:5]
+            meta["tunnel"].append(dict(conn=int(conn), method=method, url=url,
+                                       status=int(status), seq=len(reqs) + len(meta["tunnel"])))
         else:
             meta[f[0]] = f[1] if len(f) > 1 else ""
     return meta, reqs
 
 
-def tshark_tx(pcap, port):
+def tshark_tx(pcap, port, interim=None):
     """[(stream, method, url, status)] from tshark, requests paired with
-    responses in order within each TCP connection."""
+    responses in order within each TCP connection.  Interim 1xx responses
+    (100 Continue) are not paired: tshark lists them as responses, but the
+    request's answer is the final response that follows (RFC 9110 15.2);
+    they are counted in interim[0] when a list is given."""
     cmd = ["tshark", "-n", "-r", pcap, "-d", "tcp.port==%s,http" % port,
            "-Y", "http.request or http.response", "-T", "fields",
            "-E", "separator=/t", "-e", "tcp.stream", "-e", "http.request.method",
@@ -85,12 +105,43 @@ def tshark_tx(pcap, port):
                 reqs[s].append((m, u))
         if f[3]:
             for c in f[3].split(","):
+                if 100 <= int(c) < 200 and int(c) != 101:
+                    if interim is not None:
+                        interim[0] += 1
+                    continue
                 resps[s].append(int(c))
     out = []
     for s in order:
         for i, (m, u) in enumerate(reqs[s]):
             st = resps[s][i] if i < len(resps[s]) else None
             out.append((s, m, u, st))
+    return out
+
+
+def tshark_view(exp, tunnel):
+    """What tshark is expected to show for NAME.expect: the requests, plus
+    the ones the client sent inside a CONNECT tunnel, which tshark decodes
+    (without their response: measured with tshark 4.0 on http-connect)."""
+    rows = [(r["seq"], (r["conn"], r["method"], r["url"], r["status"])) for r in exp]
+    rows += [(t["seq"], (t["conn"], t["method"], t["url"], None)) for t in tunnel]
+    return [row for _, row in sorted(rows)]
+
+
+def head_loss(rows):
+    """tshark's known loss on pipelined HEAD: the response written after a
+    HEAD's response in the same segment is eaten as that HEAD's body
+    (Content-Length bytes), so every later request of the connection is
+    paired with the next response, and the last gets none."""
+    out, by = [], collections.OrderedDict()
+    for conn, m, u, st in rows:
+        by.setdefault(conn, []).append((m, u, st))
+    for conn, tx in by.items():
+        sts = [st for _, _, st in tx]
+        for i, (m, _, _) in enumerate(tx[:-1]):
+            if m == "HEAD":
+                sts = sts[:i + 1] + sts[i + 2:] + [None]
+                break
+        out += [(conn, m, u, st) for (m, u, _), st in zip(tx, sts)]
     return out
 
 
@@ -344,16 +395,32 @@ def main():
         if not ok(os.path.getsize(base + ".pcap") > 24 if os.path.exists(base + ".pcap") else False,
                   "%s: capture exists and is not empty" % name):
             continue
+        interim = [0]
         try:
-            tx = tshark_tx(base + ".pcap", meta["port"])
+            tx = tshark_tx(base + ".pcap", meta["port"], interim)
         except RuntimeError as e:
             ok(False, "%s: %s" % (name, e))
             continue
-        want = per_conn([(r["conn"], r["method"], r["url"], r["status"]) for r in exp])
+        want_rows = [(r["conn"], r["method"], r["url"], r["status"]) for r in exp]
+        want = per_conn(want_rows)
+        want_ts = per_conn(tshark_view(exp, meta["tunnel"]))
         got = per_conn(tx)
+        # the differences between tshark and the client's own account that
+        # are tshark's, stated (module docstring); anything else fails
+        notes = []
+        if interim[0]:
+            notes.append("tshark's %d interim 1xx response(s) are not transactions" % interim[0])
+        if meta["tunnel"]:
+            notes.append("tshark also decodes the %d request(s) inside the CONNECT tunnel"
+                         % len(meta["tunnel"]))
+        lost_head = got != want_ts and got == per_conn(head_loss(tshark_view(exp, meta["tunnel"])))
+        if lost_head:
+            notes.append("tshark lost the response after a pipelined HEAD's (ate it as the HEAD's body)")
         if not a.no_expect:
-            ok(got == want, "%s: tshark transactions per connection = expected%s"
-               % (name, "" if got == want else "\n     tshark: %s\n     expect: %s" % (got, want)))
+            ok(got == want_ts or lost_head, "%s: tshark transactions per connection = expected%s%s"
+               % (name, " (%s)" % "; ".join(notes) if notes else "",
+                  "" if got == want_ts or lost_head else
+                  "\n     tshark: %s\n     expect: %s" % (got, want_ts)))
         krb = sorted({r["user"] for r in exp if r["scheme"] == "Negotiate/Kerberos" and r["creds"] == "sent"})
         if krb:
             check_keytab(name, base + ".pcap", os.path.join(a.dir, "authscope-test.keytab"), meta["port"], krb)
@@ -366,12 +433,27 @@ def main():
             except (RuntimeError, ValueError, subprocess.TimeoutExpired) as e:
                 ok(False, "%s: authscope: %s" % (name, e))
                 continue
-            mine = sorted((m, u, s) for _, m, u, s, _ in rows)
-            theirs = sorted((m, u, s) for _, m, u, s in tx)
-            ok(mine == theirs, "%s: authscope transactions (method, url, status) = tshark's%s"
-               % (name, "" if mine == theirs else "\n     authscope: %s\n     tshark:    %s" % (mine, theirs)))
             mine_c = per_conn([(f, m, u, s) for f, m, u, s, _ in rows])
-            ok(mine_c == got, "%s: authscope groups them per connection as tshark does" % name)
+            # authscope against the client's own account: every request it
+            # sent outside a tunnel, its final status, in order per connection
+            ok(mine_c == want, "%s: authscope transactions per connection, in order = expected%s"
+               % (name, "" if mine_c == want else "\n     authscope: %s\n     expect:    %s" % (mine_c, want)))
+            # against tshark, less what tshark shows that is not a
+            # transaction to authscope (tunnelled requests); where tshark
+            # lost a response (pipelined HEAD) it cannot be the reference
+            tunnelled = {(t["conn"], t["method"], t["url"]) for t in meta["tunnel"]}
+            tsx = [r for r in tx if not any(r[1:3] == t[1:] for t in tunnelled)]
+            if lost_head:
+                ok(mine_c != per_conn(tsx) and mine_c == want,
+                   "%s: authscope differs from tshark only where tshark lost the response "
+                   "after the pipelined HEAD; authscope = expected there" % name)
+            else:
+                mine = sorted((m, u, s) for _, m, u, s, _ in rows)
+                theirs = sorted((m, u, s) for _, m, u, s in tsx)
+                ok(mine == theirs, "%s: authscope transactions (method, url, status) = tshark's%s%s"
+                   % (name, " (less %d tunnelled)" % (len(tx) - len(tsx)) if len(tx) != len(tsx) else "",
+                      "" if mine == theirs else "\n     authscope: %s\n     tshark:    %s" % (mine, theirs)))
+                ok(mine_c == per_conn(tsx), "%s: authscope groups them per connection as tshark does" % name)
             check_users(name, rows, exp)
             try:
                 check_verify(name, a.authscope, base, meta, exp,

@@ -34,7 +34,9 @@ OUT=$(cd "$OUT" && pwd)
 ALL_SCENARIOS="ntlm-success kerberos kerberos-rc4 ntlm-keepalive ntlm-wrong-password
 basic-good basic-bad proxy-ntlm negotiate-ntlm ntlm-two-users
 ntlm-type3-other-connection ntlm-pipelined proxy-negotiate ntlm-curl-rejected
-digest-good digest-bad ntlm-post ntlmv1 ntlm-reauth"
+digest-good digest-bad ntlm-post ntlmv1 ntlm-reauth
+http-keepalive http-head http-304 http-chunked http-100-continue
+http-pipelined http-post http-connect"
 case " $* " in *" all "*) set -- ;; esac
 SCENARIOS=${*:-$ALL_SCENARIOS}
 
@@ -179,12 +181,23 @@ wait_port() {     # PORT: wait up to 10 s for a listener on 127.0.0.1:PORT
 # ---------------------------------------------------------------- Apache
 setup_apache() {
 	mkdir -p "$W/apache/htdocs/ntlm" "$W/apache/htdocs/krb" "$W/apache/htdocs/nego" \
-		"$W/apache/htdocs/basic" "$W/apache/htdocs/digest" "$W/apache/htdocs/open" "$W/apache/logs"
+		"$W/apache/htdocs/basic" "$W/apache/htdocs/digest" "$W/apache/htdocs/open" \
+		"$W/apache/htdocs/cgi" "$W/apache/logs"
 	local d
 	for d in ntlm krb nego basic digest open; do
 		echo "hello from /$d/" >"$W/apache/htdocs/$d/index.html"
 		for n in 1 2 3 4; do echo "/$d/page$n" >"$W/apache/htdocs/$d/page$n.txt"; done
 	done
+	# CGI scripts (no auth): "stream" writes its body in pieces with pauses
+	# and no Content-Length, so Apache answers HTTP/1.1 with
+	# Transfer-Encoding: chunked; "echo" reads the request body (Apache
+	# de-chunks a chunked one, and sends 100 Continue when asked) and says
+	# how many bytes it read
+	printf '%s\n' '#!/bin/sh' 'printf "Content-Type: text/plain\r\n\r\n"' \
+		'for i in 1 2 3 4; do echo "piece $i"; sleep 0.2; done' >"$W/apache/htdocs/cgi/stream"
+	printf '%s\n' '#!/bin/sh' 'n=$(cat | wc -c)' \
+		'printf "Content-Type: text/plain\r\n\r\nread %s bytes\n" "$n"' >"$W/apache/htdocs/cgi/echo"
+	chmod 755 "$W/apache/htdocs/cgi" "$W/apache/htdocs/cgi/stream" "$W/apache/htdocs/cgi/echo"
 	# gss-ntlmssp's user database: DOMAIN:user:password
 	printf '%s:alice:%s\n%s:bob:%s\n' $NBDOM "$PW_ALICE" $NBDOM "$PW_BOB" >"$W/ntlm-users"
 	chmod 644 "$W/ntlm-users"
@@ -218,6 +231,8 @@ LoadModule auth_digest_module $M/mod_auth_digest.so
 LoadModule auth_gssapi_module $M/mod_auth_gssapi.so
 LoadModule mime_module $M/mod_mime.so
 LoadModule dir_module $M/mod_dir.so
+LoadModule cgid_module $M/mod_cgid.so
+ScriptSock $W/apache/cgid.sock
 TypesConfig /etc/mime.types
 DirectoryIndex index.html
 KeepAlive On
@@ -262,6 +277,10 @@ CustomLog $W/apache/logs/combined.log combined
 	GssapiCredStore keytab:$W/http.keytab
 	Require valid-user
 </Location>
+<Directory $W/apache/htdocs/cgi>
+	Options +ExecCGI
+	SetHandler cgi-script
+</Directory>
 <Location /digest>
 	AuthType Digest
 	AuthName "authscope Digest"
@@ -315,6 +334,10 @@ auth_param negotiate keep_alive on
 auth_param ntlm program /usr/lib/squid/ntlm_fake_auth
 auth_param ntlm children 2 startup=1
 auth_param ntlm keep_alive on
+# CONNECT without auth, to the rig's Apache port only (http-connect)
+acl tunnel_method method CONNECT
+acl tunnel_port port $P_HTTP
+http_access allow tunnel_method tunnel_port
 acl authed proxy_auth REQUIRED
 http_access allow authed
 http_access deny all
@@ -362,6 +385,13 @@ cap_start() {
 # CREDS: sent (this request carries credentials), inherited (none, but the
 # connection authenticated earlier), none
 expect() { printf 'req\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n' "$@" >>"$OUT/$CUR.expect"; }
+# plain CONN METHOD URL STATUS: expect ... for a request without any auth
+plain() { expect "$1" "$2" "$3" "$4" - - - none; }
+# tunnel CONN METHOD URL STATUS: a request the client sent INSIDE the CONNECT
+# tunnel of connection CONN (tunnelled bytes: not HTTP to authscope)
+tunnel() { printf 'tunnel\t%s\t%s\t%s\t%s\n' "$@" >>"$OUT/$CUR.expect"; }
+# codes FILE WANT: curl -w '%{http_code}' lines in FILE, space-joined, = WANT
+codes() { [ "$(tr '\n' ' ' <"$W/client.out")" = "$1 " ]; }
 
 # cap_stop: stop tcpdump, slice the server logs for this scenario
 cap_stop() {
@@ -632,11 +662,154 @@ sc_ntlm_curl_rejected() { # curl's own NTLM to gss-ntlmssp: its Type 1 (OEM,
 	cap_stop
 }
 
+# ---------------------------------------------------------------- plain HTTP
+# no auth: how authscope pairs requests and responses on real traffic
+# (keep-alive, HEAD, 304, chunked, 100-continue, pipelining, POST, CONNECT)
+
+sc_http_keepalive() { # curl with several URLs reuses its connection
+	cap_start http-keepalive $P_HTTP apache
+	plain 1 GET /open/page1.txt 200
+	plain 1 GET /open/page2.txt 200
+	plain 1 GET /open/missing.txt 404
+	plain 1 GET /open/page3.txt 200
+	$CURL -o /dev/null -o /dev/null -o /dev/null -o /dev/null -A "$UA" -w '%{http_code}\n' \
+		"$BASE/open/page1.txt" "$BASE/open/page2.txt" "$BASE/open/missing.txt" \
+		"$BASE/open/page3.txt" >"$W/client.out" 2>&1
+	codes "200 200 404 200" || die "http-keepalive: curl: $(cat "$W/client.out")"
+	cap_stop
+}
+
+sc_http_head() {      # curl -I: responses with Content-Length and no body
+	cap_start http-head $P_HTTP apache
+	plain 1 HEAD /open/page1.txt 200
+	plain 1 HEAD /open/missing.txt 404
+	plain 1 GET /open/page2.txt 200
+	$CURL -I -A "$UA" -w '%{http_code}\n' "$BASE/open/page1.txt" "$BASE/open/missing.txt" \
+		--next -o /dev/null -A "$UA" -w '%{http_code}\n' "$BASE/open/page2.txt" \
+		>"$W/client.raw" 2>&1
+	grep -E '^[0-9]{3}$' "$W/client.raw" >"$W/client.out"
+	codes "200 404 200" || die "http-head: curl: $(cat "$W/client.raw")"
+	grep -qi '^Content-Length: [1-9]' "$W/client.raw" || die "http-head: no Content-Length on HEAD"
+	cap_stop
+}
+
+sc_http_304() {       # If-Modified-Since = the file's own mtime (curl -z
+	# FILE): Apache answers 304 without a body; then plain GETs
+	local f="$W/apache/htdocs/open/page1.txt"
+	cap_start http-304 $P_HTTP apache
+	plain 1 GET /open/page1.txt 304
+	plain 1 GET /open/page1.txt 200
+	plain 1 GET /open/page2.txt 304
+	$CURL -o /dev/null -A "$UA" -z "$f" -w '%{http_code}\n' "$BASE/open/page1.txt" \
+		--next -o /dev/null -A "$UA" -w '%{http_code}\n' "$BASE/open/page1.txt" \
+		--next -o /dev/null -A "$UA" -z "$f" -w '%{http_code}\n' "$BASE/open/page2.txt" \
+		>"$W/client.out" 2>&1
+	codes "304 200 304" || die "http-304: curl: $(cat "$W/client.out")"
+	cap_stop
+}
+
+sc_http_chunked() {   # a chunked response (CGI streaming), then a chunked
+	# request body (curl -H 'Transfer-Encoding: chunked'), one connection
+	head -c 3000 /dev/zero | tr '\0' 'c' >"$W/body.3k"
+	cap_start http-chunked $P_HTTP apache
+	plain 1 GET /cgi/stream 200
+	plain 1 POST /cgi/echo 200
+	plain 1 GET /open/page1.txt 200
+	$CURL -o "$W/stream.out" -D "$W/stream.hdr" -A "$UA" -w '%{http_code}\n' "$BASE/cgi/stream" \
+		--next -o "$W/echo.out" -A "$UA" -H 'Transfer-Encoding: chunked' \
+		--data-binary @"$W/body.3k" -w '%{http_code}\n' "$BASE/cgi/echo" \
+		--next -o /dev/null -A "$UA" -w '%{http_code}\n' "$BASE/open/page1.txt" \
+		>"$W/client.out" 2>&1
+	codes "200 200 200" || die "http-chunked: curl: $(cat "$W/client.out")"
+	grep -qi '^Transfer-Encoding: chunked' "$W/stream.hdr" || die "http-chunked: response not chunked: $(cat "$W/stream.hdr")"
+	grep -qx 'read 3000 bytes' "$W/echo.out" || die "http-chunked: echo: $(cat "$W/echo.out")"
+	cap_stop
+}
+
+sc_http_100_continue() { # Expect: 100-continue on a POST: Apache sends
+	# "HTTP/1.1 100 Continue", then the final 200; then a GET
+	head -c 100000 /dev/zero | tr '\0' 'x' >"$W/body.100k"
+	cap_start http-100-continue $P_HTTP apache
+	plain 1 POST /cgi/echo 200
+	plain 1 GET /open/page1.txt 200
+	$CURL -o "$W/echo.out" -A "$UA" -H 'Expect: 100-continue' --data-binary @"$W/body.100k" \
+		-w '%{http_code}\n' "$BASE/cgi/echo" \
+		--next -o /dev/null -A "$UA" -w '%{http_code}\n' "$BASE/open/page1.txt" \
+		>"$W/client.out" 2>&1
+	codes "200 200" || die "http-100-continue: curl: $(cat "$W/client.out")"
+	grep -qx 'read 100000 bytes' "$W/echo.out" || die "http-100-continue: echo: $(cat "$W/echo.out")"
+	cap_stop
+}
+
+sc_http_pipelined() { # curl no longer pipelines: python writes five requests
+	# (GET, HEAD, GET of a missing page, POST, GET) in one send, then reads
+	cap_start http-pipelined $P_HTTP apache
+	plain 1 GET /open/page1.txt 200
+	plain 1 HEAD /open/page2.txt 200
+	plain 1 GET /open/missing.txt 404
+	plain 1 POST /cgi/echo 200
+	plain 1 GET /open/page3.txt 200
+	timeout 20 $PY - "$P_HTTP" "$UA" >"$W/client.out" 2>&1 <<'PYEOF' || die "http-pipelined: $(cat "$W/client.out")"
+import re, socket, sys
+port, ua = int(sys.argv[1]), sys.argv[2]
+h = "Host: localhost:%d\r\nUser-Agent: %s\r\n" % (port, ua)
+reqs = ("GET /open/page1.txt HTTP/1.1\r\n" + h + "\r\n"
+        "HEAD /open/page2.txt HTTP/1.1\r\n" + h + "\r\n"
+        "GET /open/missing.txt HTTP/1.1\r\n" + h + "\r\n"
+        "POST /cgi/echo HTTP/1.1\r\n" + h + "Content-Type: text/plain\r\nContent-Length: 11\r\n\r\nhello world"
+        "GET /open/page3.txt HTTP/1.1\r\n" + h + "Connection: close\r\n\r\n")
+s = socket.create_connection(("127.0.0.1", port))
+s.sendall(reqs.encode())
+data = b""
+while True:
+    b = s.recv(65536)
+    if not b:
+        break
+    data += b
+got = re.findall(rb"HTTP/1\.1 (\d{3}) ", data)
+print(b" ".join(got).decode())
+sys.exit(0 if got == [b"200", b"200", b"404", b"200", b"200"] else 1)
+PYEOF
+	cap_stop
+}
+
+sc_http_post() {      # POST bodies: a form to a CGI, then to a static file
+	# (Apache's default handler serves the file to a POST too: 200), then a
+	# PUT with a body (refused: 405), one connection
+	cap_start http-post $P_HTTP apache
+	plain 1 POST /cgi/echo 200
+	plain 1 POST /open/page1.txt 200
+	plain 1 PUT /open/new.txt 405
+	$CURL -o "$W/echo.out" -A "$UA" -d 'field=value&other=a+b' -w '%{http_code}\n' "$BASE/cgi/echo" \
+		--next -o /dev/null -A "$UA" -d 'field=value' -w '%{http_code}\n' "$BASE/open/page1.txt" \
+		--next -o /dev/null -A "$UA" -T "$W/apache/htdocs/open/page2.txt" -w '%{http_code}\n' \
+		"$BASE/open/new.txt" >"$W/client.out" 2>&1
+	codes "200 200 405" || die "http-post: curl: $(cat "$W/client.out")"
+	grep -qx 'read 21 bytes' "$W/echo.out" || die "http-post: echo: $(cat "$W/echo.out")"
+	cap_stop
+}
+
+sc_http_connect() {   # curl -p through Squid: CONNECT 200, then a GET and
+	# its response INSIDE the tunnel (opaque bytes: not HTTP to authscope)
+	cap_start http-connect $P_PROXY squid
+	plain 1 CONNECT "127.0.0.1:$P_HTTP" 200
+	tunnel 1 GET /open/page1.txt 200
+	$CURL -o /dev/null -A "$UA" -p -x "http://127.0.0.1:$P_PROXY" -w '%{http_code}\n' \
+		"http://127.0.0.1:$P_HTTP/open/page1.txt" >"$W/client.out" 2>&1
+	codes 200 || die "http-connect: curl: $(cat "$W/client.out"; tail -5 "$W/squid/cache.log")"
+	cap_stop
+}
+
 setup_kdc
 setup_apache
-case " $SCENARIOS " in *" proxy-"*) setup_squid ;; esac
+case " $SCENARIOS " in *" proxy-"* | *" http-connect "*) setup_squid ;; esac
 for s in $SCENARIOS; do
 	"sc_$(echo "$s" | tr - _)" || die "scenario $s"
 done
-cp "$W/http.keytab" "$OUT/authscope-test.keytab"
+# the keytab's keys are the same on every run, its bytes are not (key
+# timestamps): rewrite it only when a scenario uses it, or when it is missing
+case " $SCENARIOS " in
+*" kerberos"* | *" proxy-negotiate "* | *" negotiate-ntlm "*) cp "$W/http.keytab" "$OUT/authscope-test.keytab" ;;
+*) [ -e "$OUT/authscope-test.keytab" ] || cp "$W/http.keytab" "$OUT/authscope-test.keytab" ;;
+esac
 echo "rig: done: $OUT" >&2
