@@ -144,6 +144,59 @@ const struct tm *rep_gmtime(struct report_writer *w, uint64_t ts_us)
 	return &w->tm;
 }
 
+/*
+ * IPv6 text as glibc's inet_ntop writes it (RFC 5952: lowercase hex, the
+ * first longest run of two or more zero groups as "::"), by hand: inet_ntop
+ * prints each group through sprintf, a measurable share of the JSON
+ * writer.  Addresses whose zero run starts the address and covers 5 or more
+ * groups may be printed with an embedded IPv4 (::ffff:a.b.c.d): those are
+ * left to inet_ntop (returns false), so the text stays the same.
+ */
+static bool rep_ip6(char out[REP_IP_MAX], const uint8_t *ip)
+{
+	static const char hex[] = "0123456789abcdef";
+	unsigned w[8];
+	int best = -1, best_len = 0, cur = -1, cur_len = 0;
+	char *p = out;
+
+	for (int i = 0; i < 8; i++) {
+		w[i] = (unsigned)ip[2 * i] << 8 | ip[2 * i + 1];
+		if (w[i] == 0) {
+			if (cur < 0)
+				cur = i, cur_len = 0;
+			if (++cur_len > best_len)
+				best = cur, best_len = cur_len;
+		} else {
+			cur = -1;
+		}
+	}
+	if (best_len < 2)
+		best = -1;
+	if (best == 0 && best_len >= 5)
+		return false;
+	for (int i = 0; i < 8; i++) {
+		if (best >= 0 && i >= best && i < best + best_len) {
+			if (i == best)
+				*p++ = ':';
+			continue;
+		}
+		if (i)
+			*p++ = ':';
+		bool lead = true;
+		for (int sh = 12; sh >= 0; sh -= 4) {
+			unsigned d = (w[i] >> sh) & 0xf;
+			if (lead && d == 0 && sh)
+				continue;
+			lead = false;
+			*p++ = hex[d];
+		}
+	}
+	if (best >= 0 && best + best_len == 8)
+		*p++ = ':';
+	*p = '\0';
+	return true;
+}
+
 void rep_ip(char out[REP_IP_MAX], int family, const uint8_t *ip)
 {
 	if (family != AF_INET6) {
@@ -160,6 +213,8 @@ void rep_ip(char out[REP_IP_MAX], int family, const uint8_t *ip)
 		}
 		return;
 	}
+	if (rep_ip6(out, ip))
+		return;
 	if (!inet_ntop(AF_INET6, ip, out, REP_IP_MAX))
 		snprintf(out, REP_IP_MAX, "-");
 }
