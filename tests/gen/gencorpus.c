@@ -621,6 +621,10 @@ struct flow {
 	uint64_t t0;                    /* absolute start, µs since the epoch */
 	int tx;                         /* next tx_index */
 	bool midstream;                 /* no handshake in the capture */
+	/* for the truth's time columns: the current request's first data
+	   packet and the last server data packet, µs from t0 */
+	uint64_t req_t, resp_t;
+	bool req_fresh;                 /* req_t is the current request's */
 	char ipstr[2][INET6_ADDRSTRLEN];
 };
 
@@ -695,6 +699,12 @@ static void tcp_data(struct gen *g, struct flow *f, int dir, uint32_t off, uint3
 	p->len = len;
 	p->flags = flags;
 	rcv_update(f, dir, off, len);
+	if (len && dir == C2S && !f->req_fresh) {
+		f->req_t = p->t_us;
+		f->req_fresh = true;
+	} else if (len && dir == S2C) {
+		f->resp_t = p->t_us;
+	}
 }
 
 static void tcp_ack(struct gen *g, struct flow *f, int dir)
@@ -952,13 +962,19 @@ static void truth_row(struct gen *g, struct flow *f, const char *method, const c
 	int tx = f->tx++;
 	if (!g->truth)
 		return;
-	char st[16] = "-";
-	if (status > 0)
+	char st[16] = "-", resp_end[24] = "-";
+	if (status > 0) {
 		snprintf(st, sizeof(st), "%d", status);
-	fprintf(g->truth, "%s\t%u\t%s\t%u\t%d\t%s\t%s\t%s\t%s\t%d\t%s\t%s\t%s\t%s\t%d\t%s\n",
+		snprintf(resp_end, sizeof(resp_end), "%llu",
+			 (unsigned long long)(f->t0 + f->resp_t));
+	}
+	/* the rows of a pipelined burst share the burst's first packet */
+	f->req_fresh = false;
+	fprintf(g->truth, "%s\t%u\t%s\t%u\t%d\t%s\t%s\t%s\t%s\t%d\t%s\t%s\t%s\t%s\t%d\t%s\t%llu\t%s\n",
 		f->ipstr[C2S], f->port[C2S], f->ipstr[S2C], f->port[S2C], tx, method, url,
 		st, dash(a->scheme), a->proxy, dash(a->user), dash(a->domain), dash(a->ws),
-		dash(a->ptype), a->inherited, dash(a->result));
+		dash(a->ptype), a->inherited, dash(a->result),
+		(unsigned long long)(f->t0 + f->req_t), resp_end);
 }
 
 /* --------------------------------------------------------------- HTTP */
@@ -1967,7 +1983,8 @@ int main(int argc, char **argv)
 		if (!g->truth)
 			die(truth_path);
 		fputs("client_ip\tclient_port\tserver_ip\tserver_port\ttx_index\tmethod\turl\tstatus\t"
-		      "auth_scheme\tproxy\tuser\tdomain\tworkstation\tpassword_type\tinherited\tresult\n",
+		      "auth_scheme\tproxy\tuser\tdomain\tworkstation\tpassword_type\tinherited\tresult\t"
+		      "req_time_us\tresp_end_time_us\n",
 		      g->truth);
 	}
 	pcap_header(out);
@@ -1985,8 +2002,8 @@ int main(int argc, char **argv)
 			struct flow *f = calloc(1, sizeof(*f));
 			if (!f)
 				die("calloc");
+			f->t0 = arrival;        /* before: the truth's times need it */
 			flow_generate(g, f);
-			f->t0 = arrival;
 			arrival += rng_range(&g->r, 1, 20000);
 			made++;
 			if (!f->npk) {
