@@ -1157,8 +1157,15 @@ static bool wire_in_scope(const struct verify *v, const struct wire_rec *w)
 		    w->time_us + v->offset_us > v->log_max_us + slack)
 			return false;
 	}
-	if (v->o.nservers)
+	if (v->o.nservers) {
+		/* --server names the servers, not what the log records: a log of
+		   requests still says nothing of handshakes, nor an auth-event
+		   log of requests */
+		if (w->kind == LOG_KIND_AUTH ? !v->any_auth || (!v->any_auth_all && !w->user)
+					     : !v->any_req)
+			return false;
 		return server_opt_match(v, w->family, w->srv_ip, w->srv_port);
+	}
 	if (w->kind == LOG_KIND_AUTH) {
 		if (!v->any_auth || (!v->any_auth_all && !w->user))
 			return false;

@@ -540,6 +540,56 @@ static void auth_events_pair(void **st)
 	assert_int_equal(got[0].v, V_USER_MISMATCH);
 }
 
+/* an auth event (a finished handshake) on the server, as the capture
+   reader adds one after the request that finished it */
+static void auth_event(uint64_t flow, int64_t t_us, const char *cli, uint16_t port,
+		       const char *user)
+{
+	struct wire_rec *w = &wires[nwires++];
+	memset(w, 0, sizeof(*w));
+	w->kind = LOG_KIND_AUTH;
+	w->time_us = t_us;
+	w->flow_id = flow;
+	w->family = AF_INET;
+	ip4(w->cli_ip, cli);
+	ip4(w->srv_ip, SRV);
+	w->cli_port = port;
+	w->srv_port = 80;
+	w->user = user;
+	w->domain = "CORP";
+	w->result = "success";
+}
+
+static void named_server_request_log_not_auth_events(void **st)
+{
+	(void)st;
+	/*
+	 * Found by tests/verify/t_verify_truth.sh: with --server, every
+	 * handshake's auth event on that server was missing_in_log against an
+	 * IIS log, which records requests and never speaks for auth events.
+	 */
+	ntlm_conn(1, T0 * US + 100000, CLI_A, 50001, "/app", "alice", 1);
+	honest_log(0);
+	auth_event(1, T0 * US + 180000, CLI_A, 50001, "alice");
+	struct verify_server sv = { AF_INET, { 0 }, 0 };
+	ip4(sv.ip, SRV);
+	struct verify_opts o = { .servers = &sv, .nservers = 1 };
+	const struct verify_summary *s = run_opts(&o);
+	assert_int_equal(findings(), 0);
+	assert_int_equal(count(V_MATCH), 2);
+	assert_int_equal(s->wire_out_of_scope, 1);
+	/* and an auth-event log does not speak for the requests */
+	nlogs = 0;
+	struct log_entry *e = logline(T0 * US + 180000, CLI_A, NULL, NULL, -1, "CORP\\alice");
+	e->kind = LOG_KIND_AUTH;
+	e->cli_port = 50001;
+	e->res_us = 1;
+	s = run_opts(&o);
+	assert_int_equal(findings(), 0);
+	assert_int_equal(count(V_MATCH), 1);
+	assert_int_equal(s->wire_out_of_scope, 4);
+}
+
 static void unanswered_does_not_steal(void **st)
 {
 	(void)st;
@@ -707,6 +757,8 @@ int main(void)
 		cmocka_unit_test_setup_teardown(identical_requests_one_to_one, setup, teardown),
 		cmocka_unit_test_setup_teardown(out_of_scope_server, setup, teardown),
 		cmocka_unit_test_setup_teardown(named_server_scope, setup, teardown),
+		cmocka_unit_test_setup_teardown(named_server_request_log_not_auth_events, setup,
+						teardown),
 		cmocka_unit_test_setup_teardown(proxy_log_scope, setup, teardown),
 		cmocka_unit_test_setup_teardown(kerberos_without_keytab, setup, teardown),
 		cmocka_unit_test_setup_teardown(iis_end_time_and_url_forms, setup, teardown),
