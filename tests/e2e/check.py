@@ -166,7 +166,7 @@ def parse_apache(line):
     user = m.group(1).replace("\\\\", "\\")
     req = m.group(6).split(" ")
     return dict(user=user, method=req[0], url=req[1] if len(req) > 1 else "",
-                status=int(m.group(7)))
+                status=int(m.group(7)), body=0 if m.group(8) == "-" else int(m.group(8)))
 
 
 def parse_squid(line):
@@ -317,6 +317,46 @@ def bare(u):
     return u.split("\\")[-1].split("@")[0].lower()
 
 
+def check_body_bytes(name, rows, logpath):
+    """authscope's http.length (response body bytes, de-chunked; 0 for HEAD,
+    304, 1xx) equals Apache's own %b for each request, in order: the proof
+    that chunked, HEAD, 304 and 100-continue bodies are framed right."""
+    if not os.path.exists(logpath):
+        return
+    logged = []
+    for line in open(logpath, encoding="utf-8", errors="replace"):
+        e = parse_apache(line.rstrip("\n"))
+        if e:
+            logged.append((e["method"], e["url"], e["status"], e["body"]))
+    mine = [(m, u, s, jget(o, "http.length") or 0) for _, m, u, s, o in rows]
+    ok(sorted(mine, key=str) == sorted(logged, key=str),
+       "%s: authscope http.length = Apache's %%b (body bytes) on %d responses%s"
+       % (name, len(logged), "" if sorted(mine, key=str) == sorted(logged, key=str) else
+          "\n     authscope: %s\n     apache:    %s" % (mine, logged)))
+
+
+def check_wire(name, pcap, port, want):
+    """The capture really holds what the scenario is about (a chunked
+    response, a chunked request, 100 Continue, HEAD...): tshark counts of
+    each display filter in want, at least 1 each."""
+    for flt in want:
+        p = subprocess.run(["tshark", "-n", "-r", pcap, "-d", "tcp.port==%s,http" % port,
+                            "-Y", flt], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+        n = len([ln for ln in p.stdout.splitlines() if ln.strip()])
+        ok(n > 0, "%s: the capture has %s (%d packets)" % (name, flt, n))
+
+
+# what each plain-HTTP scenario is about, as tshark sees it on the wire
+WIRE = {
+    "http-chunked": ['http.response and http.transfer_encoding == "chunked"',
+                     'http.request and http.transfer_encoding == "chunked"'],
+    "http-100-continue": ['http.response.code == 100', 'http.request.line contains "Expect: 100-continue"'],
+    "http-head": ['http.request.method == "HEAD"', 'http.response and http.content_length > 0'],
+    "http-304": ['http.response.code == 304', 'http.request.line contains "If-Modified-Since"'],
+    "http-connect": ['http.request.method == "CONNECT"'],
+}
+
+
 def check_users(name, rows, exp):
     """authscope's auth.user (bare: without DOMAIN\\ or @REALM) is the
     identity the client used, for every answered request that carried or
@@ -424,6 +464,8 @@ def main():
         krb = sorted({r["user"] for r in exp if r["scheme"] == "Negotiate/Kerberos" and r["creds"] == "sent"})
         if krb:
             check_keytab(name, base + ".pcap", os.path.join(a.dir, "authscope-test.keytab"), meta["port"], krb)
+        if name in WIRE:
+            check_wire(name, base + ".pcap", meta["port"], WIRE[name])
         if not a.no_log:
             check_log(name, base + ".server.log", meta.get("server", "apache"), exp)
         if a.authscope:
@@ -455,6 +497,8 @@ def main():
                       "" if mine == theirs else "\n     authscope: %s\n     tshark:    %s" % (mine, theirs)))
                 ok(mine_c == per_conn(tsx), "%s: authscope groups them per connection as tshark does" % name)
             check_users(name, rows, exp)
+            if meta.get("server", "apache") == "apache":
+                check_body_bytes(name, rows, base + ".server.log")
             try:
                 check_verify(name, a.authscope, base, meta, exp,
                              os.path.join(a.dir, "authscope-test.keytab"))

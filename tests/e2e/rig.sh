@@ -1,6 +1,6 @@
 #!/bin/bash
 # Real-server capture rig: runs Apache (mod_auth_gssapi + gss-ntlmssp, Basic,
-# no auth), an MIT KDC and Squid on 127.0.0.1 with private configs in a temp
+# Digest, no auth, two CGI scripts), an MIT KDC and Squid on 127.0.0.1 with private configs in a temp
 # dir, drives each scenario with curl or tests/e2e/ntlm_client.py, and leaves
 # per scenario in OUTDIR:
 #   NAME.pcap          tcpdump -i lo of that scenario only (HTTP port only)
