@@ -58,10 +58,18 @@ def tshark_view(path):
                 finals[int(req_in[i])] = code
     per_conn = defaultdict(list)
     seen_frames = defaultdict(int)
+    tunnel = set()              # connections past a CONNECT answered 2xx
     for (frame, i), (key, m, uri, _) in reqs.items():
         # tshark's request_in names the frame; several requests in one frame
         # are answered in order
         st = finals.get(frame, -1) if i == 0 else -2
+        if key in tunnel:
+            # tshark decodes the HTTP inside a CONNECT tunnel (pcaps/
+            # http-connect); those bytes are opaque tunnel data, not
+            # transactions of the proxy connection
+            continue
+        if m == "CONNECT" and 200 <= st < 300:
+            tunnel.add(key)
         per_conn[key].append((m, uri, st))
         seen_frames[frame] += 1
     return per_conn
