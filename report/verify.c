@@ -1242,8 +1242,8 @@ void verify_log_match(struct verify *v, const struct log_entry *e, const char *f
 	}
 	/*
 	 * The earliest unpaired candidate, unless the window holds several and
-	 * a later one agrees better with the line: same status (an unanswered
-	 * request fits any), the server the line names, an identity that
+	 * a later one agrees better with the line: the server the line names,
+	 * same status (an unanswered request fits any), an identity that
 	 * agrees (a log of whole seconds cannot order two connections of one
 	 * client).  Each wire record still pairs once, so a changed user still
 	 * shows as a mismatch.
@@ -1260,9 +1260,11 @@ void verify_log_match(struct verify *v, const struct log_entry *e, const char *f
 		if (!fits(e, w))
 			continue;
 		const char *why;
-		/* an unanswered request fits any status: a real one first */
-		int score = (e->status == w->status ? 4 : 0) +
-			    (srv_agrees(e, w) ? 2 : 0) +
+		/* the server the line names first (an address is a fact, while
+		   an unanswered request fits any status), then the same status
+		   (a real answer before an unanswered request) */
+		int score = (srv_agrees(e, w) ? 4 : 0) +
+			    (e->status == w->status ? 2 : 0) +
 			    (verify_is_finding(decide(v, e, w, &why)) ? 0 : 1);
 		if (score > best) {
 			best = score;

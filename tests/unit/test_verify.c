@@ -669,6 +669,36 @@ static void named_server_preferred(void **st)
 	assert_int_equal(by_line(1)->v, V_USER_MISMATCH);
 }
 
+static void named_server_before_status(void **st)
+{
+	(void)st;
+	/*
+	 * Found by tests/verify/bench_verify.sh (a million IIS lines): one
+	 * client, two connections to two servers, same URL within a second.
+	 * The request to SRV was never answered; IIS still logs it (here with
+	 * 200, sc-win32-status 64) naming SRV.  That line took the answered
+	 * request to the other server (same status won over the named
+	 * server): user_not_logged, then user_not_on_wire for the other line.
+	 */
+	struct wire_rec *a = wire(1, 2, T0 * US + 942000, CLI_A, 50001, "GET", "/l", 200,
+				  "alice", "success");
+	ip4(a->srv_ip, "192.0.2.11");
+	wire(2, 12, T0 * US + 1142000, CLI_A, 50004, "GET", "/l", -1, NULL, NULL);
+	/* IIS lines: s-ip given; the SRV block comes first in the file */
+	struct log_entry *e = logline(T0 * US + 1142000, CLI_A, "GET", "/l", 200, NULL);
+	e->flags |= LE_HAS_SRV;
+	e->srv_family = AF_INET;
+	ip4(e->srv_ip, SRV);
+	e = logline(T0 * US + 998000, CLI_A, "GET", "/l", 200, "CORP\\alice");
+	e->flags |= LE_HAS_SRV;
+	e->srv_family = AF_INET;
+	ip4(e->srv_ip, "192.0.2.11");
+	run();
+	assert_int_equal(findings(), 0);
+	assert_int_equal(by_line(1)->flow, 2);
+	assert_int_equal(by_line(2)->flow, 1);
+}
+
 /* hand-built http_tx as the pipeline hands it over, behind a reverse proxy */
 static void client_ip_from_xff(void **st)
 {
@@ -768,6 +798,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(same_second_two_users_one_client, setup, teardown),
 		cmocka_unit_test_setup_teardown(url_form_and_host, setup, teardown),
 		cmocka_unit_test_setup_teardown(named_server_preferred, setup, teardown),
+		cmocka_unit_test_setup_teardown(named_server_before_status, setup, teardown),
 		cmocka_unit_test_setup_teardown(client_ip_from_xff, setup, teardown),
 		cmocka_unit_test_setup_teardown(dateless_lines_two_capture_days, setup, teardown),
 	};
