@@ -47,7 +47,6 @@ seeds 000 and 001):
     TCP_ERR_MISS/0.  The time is the request's (the truth has no close
     time).
 """
-import csv
 import datetime
 import json
 import random
@@ -56,14 +55,6 @@ import urllib.parse
 from collections import Counter, defaultdict
 
 MONTHS = "Jan Feb Mar Apr May Jun Jul Aug Sep Oct Nov Dec".split()
-
-
-def read_truth(path):
-    with open(path, encoding="utf-8", newline="") as f:
-        rows = list(csv.DictReader(f, delimiter="\t", quoting=csv.QUOTE_NONE))
-    if rows and "req_time_us" not in rows[0]:
-        sys.exit("truth_logs: %s has no req_time_us column (old gencorpus?)" % path)
-    return rows
 
 
 def proxy_form(r):
@@ -175,34 +166,54 @@ def sg_line(r, rng):
                      "ICAP_NOT_SCANNED"])
 
 
+def truth_rows(path):
+    """The truth's rows, one at a time (a million-line log's truth is big)."""
+    with open(path, encoding="utf-8", newline="") as f:
+        header = f.readline().rstrip("\n").split("\t")
+        if "req_time_us" not in header:
+            sys.exit("truth_logs: %s has no req_time_us column (old gencorpus?)" % path)
+        for l in f:
+            if l.strip():
+                yield dict(zip(header, l.rstrip("\n").split("\t")))
+
+
+def map_row(r):
+    return "%s\t%s\t%s\t%s\t%s" % (r["client_ip"], r["client_port"], r["tx_index"],
+                                   r["status"], r["result"])
+
+
 def write_logs(truth, iis_path, sg_path):
-    rows = read_truth(truth)
     rng = random.Random(1)
-    origin = [r for r in rows if not proxy_form(r)]
-    proxied = [r for r in rows if proxy_form(r)]
-    key = lambda r: (end_us(r), r["client_ip"], int(r["client_port"]), int(r["tx_index"]))
-    by_srv = defaultdict(list)
-    for r in origin:
-        by_srv[(r["server_ip"], int(r["server_port"]))].append(r)
+    by_srv = defaultdict(list)      # (server ip, port) -> [(order, line, map)]
+    proxied = []
+    for r in truth_rows(truth):
+        key = (end_us(r), r["client_ip"], int(r["client_port"]), int(r["tx_index"]))
+        if proxy_form(r):
+            proxied.append((key, sg_line(r, rng), map_row(r)))
+        else:
+            by_srv[(r["server_ip"], int(r["server_port"]))].append(
+                (key, iis_line(r), map_row(r), end_us(r)))
     lines, refs = [], []
     # one header block per server (IIS: a site's log), lines in completion order
     for srv in sorted(by_srv):
-        rs = sorted(by_srv[srv], key=key)
+        rs = sorted(by_srv[srv])
         lines += ["#Software: Microsoft Internet Information Services 10.0",
                   "#Version: 1.0",
-                  "#Date: " + utc(end_us(rs[0])).strftime("%Y-%m-%d %H:%M:%S"),
+                  "#Date: " + utc(rs[0][3]).strftime("%Y-%m-%d %H:%M:%S"),
                   "#Fields: date time s-ip cs-method cs-uri-stem cs-uri-query s-port "
                   "cs-username c-ip cs(User-Agent) cs(Referer) sc-status sc-substatus "
                   "sc-win32-status time-taken"]
         refs += [None] * 4
-        for r in rs:
-            lines.append(iis_line(r))
-            refs.append(r)
+        for x in rs:
+            lines.append(x[1])
+            refs.append(x[2])
+    norigin = len(lines) - 4 * len(by_srv)
     dump(iis_path, lines, refs)
-    rs = sorted(proxied, key=key)
-    dump(sg_path, [sg_line(r, rng) for r in rs], rs)
-    print("truth_logs: %d origin lines (%d servers) -> %s, %d proxy lines -> %s"
-          % (len(origin), len(by_srv), iis_path, len(proxied), sg_path))
+    del lines, refs, by_srv
+    proxied.sort()
+    dump(sg_path, [x[1] for x in proxied], [x[2] for x in proxied])
+    print("truth_logs: %d origin lines -> %s, %d proxy lines -> %s"
+          % (norigin, iis_path, len(proxied), sg_path))
 
 
 def dump(path, lines, refs):
@@ -210,10 +221,9 @@ def dump(path, lines, refs):
         for l in lines:
             f.write(l + "\n")
     with open(path + ".map", "w", encoding="utf-8", newline="\n") as f:
-        for i, r in enumerate(refs, 1):
-            if r is not None:
-                f.write("%d\t%s\t%s\t%s\t%s\t%s\n" % (i, r["client_ip"], r["client_port"],
-                                                       r["tx_index"], r["status"], r["result"]))
+        for i, ref in enumerate(refs, 1):
+            if ref is not None:
+                f.write("%d\t%s\n" % (i, ref))
 
 
 # ------------------------------------------------------------------ tamper
