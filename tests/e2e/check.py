@@ -121,7 +121,7 @@ def tshark_tx(pcap, port, interim=None):
 def tshark_view(exp, tunnel):
     """What tshark is expected to show for NAME.expect: the requests, plus
     the ones the client sent inside a CONNECT tunnel, which tshark decodes
-    (without their response: measured with tshark 4.0 on http-connect)."""
+    (without their response: measured with tshark 4.0 on proxy-connect)."""
     rows = [(r["seq"], (r["conn"], r["method"], r["url"], r["status"])) for r in exp]
     rows += [(t["seq"], (t["conn"], t["method"], t["url"], None)) for t in tunnel]
     return [row for _, row in sorted(rows)]
@@ -353,7 +353,7 @@ WIRE = {
     "http-100-continue": ['http.response.code == 100', 'http.request.line contains "Expect: 100-continue"'],
     "http-head": ['http.request.method == "HEAD"', 'http.response and http.content_length > 0'],
     "http-304": ['http.response.code == 304', 'http.request.line contains "If-Modified-Since"'],
-    "http-connect": ['http.request.method == "CONNECT"'],
+    "proxy-connect": ['http.request.method == "CONNECT"'],
 }
 
 

@@ -36,7 +36,7 @@ basic-good basic-bad proxy-ntlm negotiate-ntlm ntlm-two-users
 ntlm-type3-other-connection ntlm-pipelined proxy-negotiate ntlm-curl-rejected
 digest-good digest-bad ntlm-post ntlmv1 ntlm-reauth
 http-keepalive http-head http-304 http-chunked http-100-continue
-http-pipelined http-post http-connect"
+http-pipelined http-post proxy-connect"
 case " $* " in *" all "*) set -- ;; esac
 SCENARIOS=${*:-$ALL_SCENARIOS}
 
@@ -334,7 +334,7 @@ auth_param negotiate keep_alive on
 auth_param ntlm program /usr/lib/squid/ntlm_fake_auth
 auth_param ntlm children 2 startup=1
 auth_param ntlm keep_alive on
-# CONNECT without auth, to the rig's Apache port only (http-connect)
+# CONNECT without auth, to the rig's Apache port only (proxy-connect)
 acl tunnel_method method CONNECT
 acl tunnel_port port $P_HTTP
 http_access allow tunnel_method tunnel_port
@@ -789,20 +789,20 @@ sc_http_post() {      # POST bodies: a form to a CGI, then to a static file
 	cap_stop
 }
 
-sc_http_connect() {   # curl -p through Squid: CONNECT 200, then a GET and
+sc_proxy_connect() {   # curl -p through Squid: CONNECT 200, then a GET and
 	# its response INSIDE the tunnel (opaque bytes: not HTTP to authscope)
-	cap_start http-connect $P_PROXY squid
+	cap_start proxy-connect $P_PROXY squid
 	plain 1 CONNECT "127.0.0.1:$P_HTTP" 200
 	tunnel 1 GET /open/page1.txt 200
 	$CURL -o /dev/null -A "$UA" -p -x "http://127.0.0.1:$P_PROXY" -w '%{http_code}\n' \
 		"http://127.0.0.1:$P_HTTP/open/page1.txt" >"$W/client.out" 2>&1
-	codes 200 || die "http-connect: curl: $(cat "$W/client.out"; tail -5 "$W/squid/cache.log")"
+	codes 200 || die "proxy-connect: curl: $(cat "$W/client.out"; tail -5 "$W/squid/cache.log")"
 	cap_stop
 }
 
 setup_kdc
 setup_apache
-case " $SCENARIOS " in *" proxy-"* | *" http-connect "*) setup_squid ;; esac
+case " $SCENARIOS " in *" proxy-"*) setup_squid ;; esac
 for s in $SCENARIOS; do
 	"sc_$(echo "$s" | tr - _)" || die "scenario $s"
 done

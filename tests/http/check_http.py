@@ -65,7 +65,7 @@ def tshark_view(path):
         st = finals.get(frame, -1) if i == 0 else -2
         if key in tunnel:
             # tshark decodes the HTTP inside a CONNECT tunnel (pcaps/
-            # http-connect); those bytes are opaque tunnel data, not
+            # proxy-connect); those bytes are opaque tunnel data, not
             # transactions of the proxy connection
             continue
         if m == "CONNECT" and 200 <= st < 300:
