@@ -219,23 +219,43 @@ void rep_ip(char out[REP_IP_MAX], int family, const uint8_t *ip)
 		snprintf(out, REP_IP_MAX, "-");
 }
 
+/* v in exactly width digits (jsonw_u64_pad's rule: leading zeros, higher
+   digits dropped); returns the end */
+static char *pad_digits(char *p, uint64_t v, int width)
+{
+	for (int i = width - 1; i >= 0; i--) {
+		p[i] = (char)('0' + v % 10);
+		v /= 10;
+	}
+	return p + width;
+}
+
 void rep_iso_time(struct report_writer *w, uint64_t ts_us, const char *suffix)
 {
-	const struct tm *t = rep_gmtime(w, ts_us);
 	struct jsonw *o = &w->jw;
+	time_t sec = (time_t)(ts_us / 1000000u);
 
-	jsonw_u64_pad(o, (uint64_t)t->tm_year + 1900, 4);
-	jsonw_ch(o, '-');
-	jsonw_u64_pad(o, (uint64_t)t->tm_mon + 1, 2);
-	jsonw_ch(o, '-');
-	jsonw_u64_pad(o, (uint64_t)t->tm_mday, 2);
-	jsonw_ch(o, 'T');
-	jsonw_u64_pad(o, (uint64_t)t->tm_hour, 2);
-	jsonw_ch(o, ':');
-	jsonw_u64_pad(o, (uint64_t)t->tm_min, 2);
-	jsonw_ch(o, ':');
-	jsonw_u64_pad(o, (uint64_t)t->tm_sec, 2);
-	jsonw_ch(o, '.');
+	/* the part up to the second is the same for a whole second of
+	   records: formatted once per second, copied after */
+	if (!w->iso_valid || sec != w->iso_of) {
+		const struct tm *t = rep_gmtime(w, ts_us);
+		char *p = w->iso;
+		p = pad_digits(p, (uint64_t)t->tm_year + 1900, 4);
+		*p++ = '-';
+		p = pad_digits(p, (uint64_t)t->tm_mon + 1, 2);
+		*p++ = '-';
+		p = pad_digits(p, (uint64_t)t->tm_mday, 2);
+		*p++ = 'T';
+		p = pad_digits(p, (uint64_t)t->tm_hour, 2);
+		*p++ = ':';
+		p = pad_digits(p, (uint64_t)t->tm_min, 2);
+		*p++ = ':';
+		p = pad_digits(p, (uint64_t)t->tm_sec, 2);
+		*p = '.';
+		w->iso_of = sec;
+		w->iso_valid = true;
+	}
+	jsonw_raw(o, w->iso, sizeof(w->iso));
 	jsonw_u64_pad(o, ts_us % 1000000u, 6);
 	jsonw_cstr(o, suffix);
 }

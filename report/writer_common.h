@@ -41,6 +41,10 @@ struct report_writer {
 	time_t tm_sec;
 	struct tm tm;
 	bool tm_valid;
+	/* rep_iso_time's "YYYY-MM-DDTHH:MM:SS." for iso_of (same second) */
+	char iso[20];
+	time_t iso_of;
+	bool iso_valid;
 
 	struct report_counts counts;
 
