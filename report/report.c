@@ -377,3 +377,38 @@ const char *rep_auth_status(const struct as_auth *a)
 		return a->status;
 	return rep_auth_ok(a) ? "NT_STATUS_OK" : "NT_STATUS_LOGON_FAILURE";
 }
+
+void rep_hex_byte(struct jsonw *o, const char *prefix, unsigned char c, bool upper)
+{
+	const char *hex = upper ? "0123456789ABCDEF" : "0123456789abcdef";
+	size_t n = strlen(prefix);
+	char *d = jsonw_reserve(o, n + 2);
+
+	if (!d)
+		return;
+	memcpy(d, prefix, n);
+	d[n] = hex[c >> 4];
+	d[n + 1] = hex[c & 15];
+}
+
+void rep_pct_quoted(struct jsonw *o, const char *s, size_t n, char quote)
+{
+	for (size_t i = 0; s && i < n; i++) {
+		unsigned char c = (unsigned char)s[i];
+		size_t u8 = c >= 0x80 ? jsonw_utf8_len(s + i, n - i) : 0;
+		if (u8) {
+			jsonw_raw(o, s + i, u8);
+			i += u8 - 1;
+		} else if (c < 0x20 || c >= 0x7f || c == (unsigned char)quote) {
+			rep_hex_byte(o, "%", c, true);
+		} else {
+			/* the run of plain bytes at once */
+			size_t run = i + 1;
+			while (run < n && (unsigned char)s[run] >= 0x20 &&
+			       (unsigned char)s[run] < 0x7f && s[run] != quote)
+				run++;
+			jsonw_raw(o, s + i, run - i);
+			i = run - 1;
+		}
+	}
+}

@@ -19,7 +19,6 @@ enum { COMBINED_BODY_BYTES, COMBINED_BYTES_SENT };
 
 static void apache_esc(struct jsonw *o, const char *s, size_t n)
 {
-	static const char hex[] = "0123456789abcdef";
 
 	for (size_t i = 0; i < n; i++) {
 		unsigned char c = (unsigned char)s[i];
@@ -34,7 +33,6 @@ static void apache_esc(struct jsonw *o, const char *s, size_t n)
 			i = run - 1;
 			continue;
 		}
-		char *d;
 		switch (c) {
 		case '"': jsonw_raw(o, "\\\"", 2); break;
 		case '\\': jsonw_raw(o, "\\\\", 2); break;
@@ -44,13 +42,7 @@ static void apache_esc(struct jsonw *o, const char *s, size_t n)
 		case '\t': jsonw_raw(o, "\\t", 2); break;
 		case '\v': jsonw_raw(o, "\\v", 2); break;
 		default:
-			d = jsonw_reserve(o, 4);
-			if (d) {
-				d[0] = '\\';
-				d[1] = 'x';
-				d[2] = hex[c >> 4];
-				d[3] = hex[c & 15];
-			}
+			rep_hex_byte(o, "\\x", c, false);
 			break;
 		}
 	}

@@ -113,6 +113,13 @@ bool rep_auth_ok(const struct as_auth *a);
 const char *rep_auth_status(const struct as_auth *a);
 
 /* true when s is NULL or "" */
+/* byte c as prefix and two hex digits ("%4A", "\\x4a") */
+void rep_hex_byte(struct jsonw *o, const char *prefix, unsigned char c, bool upper);
+
+/* text between quote marks (Kemp's '"', gate's '\''): controls, DEL, the
+   quote and bytes of ill-formed UTF-8 as %XX; valid UTF-8 kept */
+void rep_pct_quoted(struct jsonw *o, const char *s, size_t n, char quote);
+
 static inline bool rep_empty(const char *s)
 {
 	return !s || !*s;

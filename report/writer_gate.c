@@ -32,41 +32,13 @@
 
 #include "writer_common.h"
 
-static void gate_esc(struct jsonw *o, const char *s, size_t n)
-{
-	static const char hex[] = "0123456789ABCDEF";
-
-	for (size_t i = 0; s && i < n; i++) {
-		unsigned char c = (unsigned char)s[i];
-		size_t u8 = c >= 0x80 ? jsonw_utf8_len(s + i, n - i) : 0;
-		if (u8) {
-			jsonw_raw(o, s + i, u8);
-			i += u8 - 1;
-		} else if (c < 0x20 || c >= 0x7f || c == '\'') {
-			char *d = jsonw_reserve(o, 3);
-			if (d) {
-				d[0] = '%';
-				d[1] = hex[c >> 4];
-				d[2] = hex[c & 15];
-			}
-		} else {
-			size_t run = i + 1;
-			while (run < n && (unsigned char)s[run] >= 0x20 &&
-			       (unsigned char)s[run] < 0x7f && s[run] != '\'')
-				run++;
-			jsonw_raw(o, s + i, run - i);
-			i = run - 1;
-		}
-	}
-}
-
 static void gate_kv(struct jsonw *o, const char *key, const char *s, size_t n)
 {
 	jsonw_ch(o, ' ');
 	jsonw_cstr(o, key);
 	jsonw_raw(o, "='", 2);
 	if (s)
-		gate_esc(o, s, n);
+		rep_pct_quoted(o, s, n, '\'');
 	else
 		jsonw_cstr(o, "null");
 	jsonw_ch(o, '\'');
@@ -95,11 +67,11 @@ static void gate_reason(struct jsonw *o, const struct as_http *r,
 		jsonw_cstr(o, "No response seen.");
 	} else if (allowed && user) {
 		jsonw_cstr(o, "user '");
-		gate_esc(o, user, strlen(user));
+		rep_pct_quoted(o, user, strlen(user), '\'');
 		jsonw_cstr(o, r->inherited ? "' already authenticated by " :
 			   "' authenticated by ");
-		gate_esc(o, r->scheme ? r->scheme : "-",
-			 r->scheme ? strlen(r->scheme) : 1);
+		rep_pct_quoted(o, r->scheme ? r->scheme : "-",
+			       r->scheme ? strlen(r->scheme) : 1, '\'');
 	} else if (allowed && !auth_req) {
 		jsonw_cstr(o, "No authentication required for this request.");
 	} else {
@@ -107,7 +79,7 @@ static void gate_reason(struct jsonw *o, const struct as_http *r,
 		jsonw_u64(o, (uint64_t)st);
 		if (tx->reason.s && tx->reason.len) {
 			jsonw_ch(o, ' ');
-			gate_esc(o, tx->reason.s, tx->reason.len);
+			rep_pct_quoted(o, tx->reason.s, tx->reason.len, '\'');
 		}
 	}
 	jsonw_ch(o, '\'');

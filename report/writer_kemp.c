@@ -22,27 +22,10 @@
 
 #include "writer_common.h"
 
+/* Kemp quotes every value: the quote itself may not appear inside */
 static void kemp_esc(struct jsonw *o, const char *s, size_t n)
 {
-	static const char hex[] = "0123456789ABCDEF";
-
-	for (size_t i = 0; s && i < n; i++) {
-		unsigned char c = (unsigned char)s[i];
-		size_t u8 = c >= 0x80 ? jsonw_utf8_len(s + i, n - i) : 0;
-		if (u8) {
-			jsonw_raw(o, s + i, u8);
-			i += u8 - 1;
-		} else if (c < 0x20 || c >= 0x7f || c == '"') {
-			char *d = jsonw_reserve(o, 3);
-			if (d) {
-				d[0] = '%';
-				d[1] = hex[c >> 4];
-				d[2] = hex[c & 15];
-			}
-		} else {
-			jsonw_ch(o, (char)c);
-		}
-	}
+	rep_pct_quoted(o, s, n, '"');
 }
 
 static void kemp_quoted(struct jsonw *o, const char *s, size_t n)

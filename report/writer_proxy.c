@@ -18,21 +18,6 @@
 
 #include "writer_common.h"
 
-static void put_pct_hex(struct jsonw *o, unsigned char c, const char *hex)
-{
-	char *d = jsonw_reserve(o, 3);
-	if (d) {
-		d[0] = '%';
-		d[1] = hex[c >> 4];
-		d[2] = hex[c & 15];
-	}
-}
-
-static void put_pct(struct jsonw *o, unsigned char c)
-{
-	put_pct_hex(o, c, "0123456789ABCDEF");
-}
-
 /* a space-free token: %XX for controls, space, DEL, bytes of ill-formed
    UTF-8 (and every byte >= 0x80 when high is set, as Squid's URL
    escaping does) */
@@ -49,7 +34,7 @@ static void tok_esc_hi(struct jsonw *o, const char *s, size_t n, bool high)
 			jsonw_raw(o, s + i, u8);
 			i += u8 - 1;
 		} else if (c <= 0x20 || c >= 0x7f) {
-			put_pct(o, c);
+			rep_hex_byte(o, "%", c, true);
 		} else {
 			jsonw_ch(o, (char)c);
 		}
@@ -84,7 +69,7 @@ static void squid_user_esc(struct jsonw *o, const char *s)
 		else if (c == '\n')
 			jsonw_raw(o, "\\n", 2);
 		else if (c <= 0x20 || c >= 0x7f || c == '%' || c == '[' || c == ']')
-			put_pct_hex(o, c, "0123456789abcdef");   /* Squid's c2x */
+			rep_hex_byte(o, "%", c, false);   /* Squid's c2x */
 		else if (c == '\\')
 			jsonw_raw(o, "\\\\", 2);
 		else

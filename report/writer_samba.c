@@ -111,7 +111,6 @@ const struct writer_ops writer_samba_json = {
 /* Samba's log_escape; NULL prints as glibc prints a NULL %s */
 static void samba_esc(struct jsonw *o, const char *s)
 {
-	static const char hex[] = "0123456789ABCDEF";
 
 	if (!s) {
 		jsonw_cstr(o, "(null)");
@@ -123,7 +122,6 @@ static void samba_esc(struct jsonw *o, const char *s)
 			jsonw_ch(o, (char)c);
 			continue;
 		}
-		char *d;
 		switch (c) {
 		case '\\': jsonw_raw(o, "\\\\", 2); break;
 		case '\a': jsonw_raw(o, "\\a", 2); break;
@@ -134,13 +132,7 @@ static void samba_esc(struct jsonw *o, const char *s)
 		case '\t': jsonw_raw(o, "\\t", 2); break;
 		case '\v': jsonw_raw(o, "\\v", 2); break;
 		default:
-			d = jsonw_reserve(o, 4);
-			if (d) {
-				d[0] = '\\';
-				d[1] = 'x';
-				d[2] = hex[c >> 4];
-				d[3] = hex[c & 15];
-			}
+			rep_hex_byte(o, "\\x", c, true);
 			break;
 		}
 	}

@@ -89,7 +89,6 @@ static int w3c_open(struct report_writer *w, char *err, size_t errlen)
    ill-formed UTF-8, '-' when empty */
 static void w3c_esc(struct jsonw *o, const char *s, size_t n)
 {
-	static const char hex[] = "0123456789ABCDEF";
 	size_t i = 0;
 
 	if (!s || n == 0) {
@@ -114,12 +113,7 @@ static void w3c_esc(struct jsonw *o, const char *s, size_t n)
 		if (c == ' ') {
 			jsonw_ch(o, '+');
 		} else {
-			char *d = jsonw_reserve(o, 3);
-			if (d) {
-				d[0] = '%';
-				d[1] = hex[c >> 4];
-				d[2] = hex[c & 15];
-			}
+			rep_hex_byte(o, "%", c, true);
 		}
 		i = run + 1;
 	}
