@@ -143,6 +143,9 @@ struct strpool *strpool_new(void);
 const char *strpool_add(struct strpool *p, const char *s, size_t len);
 const char *strpool_str(struct strpool *p, const char *s);   /* NULL stays NULL */
 size_t strpool_bytes(const struct strpool *p);
+/* the strings stay, the lookup table goes (memory back once all are in);
+   later adds still work, without sharing with the strings from before */
+void strpool_seal(struct strpool *p);
 void strpool_free(struct strpool *p);
 
 #endif

@@ -107,6 +107,12 @@ const char *strpool_add(struct strpool *p, const char *s, size_t len)
 {
 	if (!p || !s)
 		return NULL;
+	if (!p->tab) {
+		/* sealed: a fresh table, strings from before are not shared */
+		if (!(p->tab = calloc(1024, sizeof(*p->tab))))
+			return NULL;
+		p->tab_size = 1024;
+	}
 	if ((p->count + 1) * 4 > p->tab_size * 3 && !grow(p))
 		return NULL;
 	uint64_t h = hash_bytes(s, len);
@@ -132,6 +138,18 @@ const char *strpool_add(struct strpool *p, const char *s, size_t len)
 const char *strpool_str(struct strpool *p, const char *s)
 {
 	return s ? strpool_add(p, s, strlen(s)) : NULL;
+}
+
+void strpool_seal(struct strpool *p)
+{
+	if (!p || !p->tab)
+		return;
+	/* bytes counts the table's growth beyond its first 1024 slots */
+	p->bytes -= (p->tab_size - 1024) * sizeof(*p->tab);
+	free(p->tab);
+	p->tab = NULL;
+	p->tab_size = 0;
+	p->count = 0;
 }
 
 size_t strpool_bytes(const struct strpool *p)

@@ -343,8 +343,14 @@ static struct index *get_index(struct verify *v, bool cli, bool end)
 		ix->order[i] = (uint32_t)i;
 	struct sort_ctx c = { v, cli, end };
 	qsort_r(ix->order, v->nw, sizeof(*ix->order), cmp_order, &c);
+	/* the table holds one range per distinct key, not per record: sized
+	   by the keys (half full at most) it takes half the memory or less */
+	size_t nkeys = 0;
+	for (size_t i = 0; i < v->nw; i++)
+		if (!i || wkey(&v->w[ix->order[i]], cli) != wkey(&v->w[ix->order[i - 1]], cli))
+			nkeys++;
 	size_t ts = 64;
-	while (ts < v->nw * 2)
+	while (ts < nkeys * 2)
 		ts *= 2;
 	ix->tab = calloc(ts, sizeof(*ix->tab));
 	if (!ix->tab) {
@@ -695,6 +701,9 @@ size_t verify_wire_done(struct verify *v)
 			v->wire_max_us = b;
 	}
 	v->sum.wire_bytes = v->capw * sizeof(*v->w) + strpool_bytes(v->pool);
+	/* every wire string is in: the pool's lookup table is no longer needed
+	   (a capture of a million requests: tens of MB) */
+	strpool_seal(v->pool);
 	build_days(v);
 	return v->nw;
 }

@@ -699,6 +699,26 @@ static void named_server_before_status(void **st)
 	assert_int_equal(by_line(2)->flow, 1);
 }
 
+static void strpool_sealed_keeps_strings(void **st)
+{
+	(void)st;
+	/* verify seals its pool once the wire is in: strings stay, adds work */
+	struct strpool *p = strpool_new();
+	assert_non_null(p);
+	const char *a = strpool_str(p, "/sites/team");
+	assert_ptr_equal(strpool_str(p, "/sites/team"), a);
+	for (int i = 0; i < 5000; i++)          /* past a few table growths */
+		assert_non_null(strpool_str(p, sjoin("/u/", "", i)));
+	size_t before = strpool_bytes(p);
+	strpool_seal(p);
+	assert_true(strpool_bytes(p) < before);
+	assert_string_equal(a, "/sites/team");
+	const char *b = strpool_str(p, "/sites/team");
+	assert_string_equal(b, "/sites/team");
+	assert_ptr_equal(strpool_str(p, "/sites/team"), b);
+	strpool_free(p);
+}
+
 /* hand-built http_tx as the pipeline hands it over, behind a reverse proxy */
 static void client_ip_from_xff(void **st)
 {
@@ -799,6 +819,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(url_form_and_host, setup, teardown),
 		cmocka_unit_test_setup_teardown(named_server_preferred, setup, teardown),
 		cmocka_unit_test_setup_teardown(named_server_before_status, setup, teardown),
+		cmocka_unit_test(strpool_sealed_keeps_strings),
 		cmocka_unit_test_setup_teardown(client_ip_from_xff, setup, teardown),
 		cmocka_unit_test_setup_teardown(dateless_lines_two_capture_days, setup, teardown),
 	};
