@@ -61,15 +61,34 @@ char *jsonw_reserve(struct jsonw *w, size_t n)
 	return p;
 }
 
+/* two digits per division: most values here are small (ports, status,
+   lengths), so the loop runs once or twice */
+static const char digits2[201] =
+	"00010203040506070809101112131415161718192021222324252627282930313233343536373839"
+	"40414243444546474849505152535455565758596061626364656667686970717273747576777879"
+	"8081828384858687888990919293949596979899";
+
 void jsonw_u64(struct jsonw *w, uint64_t v)
 {
+	if (v < 10) {
+		jsonw_ch(w, (char)('0' + v));
+		return;
+	}
 	char tmp[20];
-	int n = 0;
-	do {
-		tmp[sizeof(tmp) - 1 - n++] = (char)('0' + v % 10);
-		v /= 10;
-	} while (v);
-	jsonw_raw(w, tmp + sizeof(tmp) - n, (size_t)n);
+	char *e = tmp + sizeof(tmp), *p = e;
+	while (v >= 100) {
+		unsigned r = (unsigned)(v % 100);
+		v /= 100;
+		p -= 2;
+		memcpy(p, digits2 + 2 * r, 2);
+	}
+	if (v >= 10) {
+		p -= 2;
+		memcpy(p, digits2 + 2 * v, 2);
+	} else {
+		*--p = (char)('0' + v);
+	}
+	jsonw_raw(w, p, (size_t)(e - p));
 }
 
 void jsonw_i64(struct jsonw *w, int64_t v)
@@ -215,6 +234,31 @@ static void json_escape_byte(struct jsonw *w, uint8_t c)
 	o[5] = hexdig[c & 15];
 }
 
+/*
+ * Length of the leading run of bytes that are copied as is (class 0),
+ * eight bytes per step: a word is plain when no byte is >= 0x80, < 0x20,
+ * '"' or '\\' (the usual SWAR zero-byte tests; a flagged word is always
+ * a real hit, then the table finds the exact byte).
+ */
+#define ONES64 0x0101010101010101ULL
+#define HIGH64 0x8080808080808080ULL
+static size_t plain_prefix(const uint8_t *p, size_t n)
+{
+	size_t i = 0;
+	for (; i + 8 <= n; i += 8) {
+		uint64_t x;
+		memcpy(&x, p + i, 8);
+		uint64_t q = x ^ (ONES64 * '"'), b = x ^ (ONES64 * '\\');
+		uint64_t hit = x | ((x - ONES64 * 0x20) & ~x) |
+			       ((q - ONES64) & ~q) | ((b - ONES64) & ~b);
+		if (hit & HIGH64)
+			break;
+	}
+	while (i < n && json_class[p[i]] == 0)
+		i++;
+	return i;
+}
+
 void jsonw_strn(struct jsonw *w, const char *s, size_t n)
 {
 	if (!s) {
@@ -222,11 +266,23 @@ void jsonw_strn(struct jsonw *w, const char *s, size_t n)
 		return;
 	}
 	const uint8_t *p = (const uint8_t *)s;
-	size_t i = 0;
+	size_t i = plain_prefix(p, n);
 
+	/* the common case: nothing to escape, one copy between the quotes */
+	if (i == n) {
+		if (!jsonw_grow(w, n + 2))
+			return;
+		char *o = w->buf + w->len;
+		o[0] = '"';
+		memcpy(o + 1, s, n);
+		o[n + 1] = '"';
+		w->len += n + 2;
+		return;
+	}
 	/* worst case 6 bytes out per byte in: reserve once when it fits */
 	jsonw_grow(w, n + 2);
 	jsonw_ch(w, '"');
+	jsonw_raw(w, s, i);
 	while (i < n) {
 		size_t run = i;
 		while (run < n && json_class[p[run]] == 0)
