@@ -128,14 +128,6 @@ int jsonw_flush(struct jsonw *w, FILE *out)
 
 /* --- JSON structure --- */
 
-void jsonw_obj_open(struct jsonw *w, const char *key)
-{
-	if (key)
-		jsonw_key(w, key);
-	jsonw_ch(w, '{');
-	w->need_comma = false;
-}
-
 void jsonw_obj_close(struct jsonw *w)
 {
 	jsonw_ch(w, '}');

@@ -88,7 +88,6 @@ char *jsonw_reserve(struct jsonw *w, size_t n);
 size_t jsonw_utf8_len(const char *s, size_t left);
 
 /* JSON structure */
-void jsonw_obj_open(struct jsonw *w, const char *key);   /* key NULL: top level */
 void jsonw_obj_close(struct jsonw *w);
 /* "key": -- inline so the key's strlen folds to a constant */
 static inline void jsonw_key(struct jsonw *w, const char *key)
@@ -97,6 +96,19 @@ static inline void jsonw_key(struct jsonw *w, const char *key)
 	if (!jsonw_grow(w, kl + 6))
 		return;
 	char *p = w->buf + w->len;
+	if (!w->spaced) {
+		/* the compact form (every JSON line): ',' stored always and
+		   kept only after a member, the key copied at a constant length */
+		p[0] = ',';
+		p += w->need_comma;
+		p[0] = '"';
+		memcpy(p + 1, key, kl);
+		p[kl + 1] = '"';
+		p[kl + 2] = ':';
+		w->len = (size_t)(p + kl + 3 - w->buf);
+		w->need_comma = true;
+		return;
+	}
 	if (w->need_comma) {
 		*p++ = ',';
 		if (w->spaced)
@@ -111,6 +123,15 @@ static inline void jsonw_key(struct jsonw *w, const char *key)
 		*p++ = ' ';
 	w->len = (size_t)(p - w->buf);
 	w->need_comma = true;
+}
+
+/* key NULL: top level; inline for the same constant-key reason */
+static inline void jsonw_obj_open(struct jsonw *w, const char *key)
+{
+	if (key)
+		jsonw_key(w, key);
+	jsonw_ch(w, '{');
+	w->need_comma = false;
 }
 
 /* a JSON string value (escaped), or null when s is NULL */

@@ -66,7 +66,8 @@ static void json_anomaly(struct report_writer *w, const struct as_http *r)
 		jsonw_kv_bool(&w->jw, "gap", true);
 }
 
-static void json_opt_int(struct jsonw *o, const char *key, int v, int none)
+/* inline: the key stays a constant (no strlen per record) */
+static inline void json_opt_int(struct jsonw *o, const char *key, int v, int none)
 {
 	if (v == none)
 		jsonw_kv_null(o, key);
