@@ -902,10 +902,11 @@ static int cb_field(llhttp_t *p, const char *at, size_t len)
 
 	if (d->in_body)
 		return 0;                      /* trailers: not ours */
-	/* each ensure only acts for its own role: skip the other call */
-	if (d->role == K_RESP)
+	/* each ensure only acts for its own role and once per message: test
+	   that here, where it runs for every header name, before calling */
+	if (d->role == K_RESP && !d->resp_chosen)
 		resp_ensure(d);
-	else if (d->role == K_REQ)
+	else if (d->role == K_REQ && !d->req_taken)
 		req_ensure(d);
 	if (!d->in_field) {
 		val_close(d);
