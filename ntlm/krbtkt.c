@@ -463,24 +463,35 @@ static bool der_pname(struct rd v, struct rd *names)
 	return have && rd_left(names) > 0;
 }
 
-/* EncryptedData ::= SEQUENCE { etype [0], kvno [1] OPTIONAL, cipher [2] } */
-static bool der_encdata(struct rd v, int32_t *etype, struct rd *cipher)
+/*
+ * A SEQUENCE of context-tagged fields of which two matter: an Int32 and an
+ * OCTET STRING (EncryptedData: etype [0], cipher [2]; EncryptionKey:
+ * keytype [0], keyvalue [1]).  Other fields (kvno) are skipped.
+ */
+static bool der_int_and_octets(struct rd v, unsigned int_tag, unsigned oct_tag,
+			       int32_t *num, struct rd *octets)
 {
 	struct rd seq;
 	struct der_tlv t;
-	bool have_e = false, have_c = false;
+	bool have_n = false, have_o = false;
 
 	if (!der_open(&v, DER_UNIVERSAL, DER_SEQUENCE, &seq))
 		return false;
 	while (rd_left(&seq) > 0) {
 		if (der_next(&seq, &t) || t.cls != DER_CONTEXT)
 			return false;
-		if (t.tag == 0)
-			have_e = der_int32(t.val, etype);
-		else if (t.tag == 2)
-			have_c = der_inner(t.val, DER_OCTET_STRING, cipher);
+		if (t.tag == int_tag)
+			have_n = der_int32(t.val, num);
+		else if (t.tag == oct_tag)
+			have_o = der_inner(t.val, DER_OCTET_STRING, octets);
 	}
-	return have_e && have_c;
+	return have_n && have_o;
+}
+
+/* EncryptedData ::= SEQUENCE { etype [0], kvno [1] OPTIONAL, cipher [2] } */
+static bool der_encdata(struct rd v, int32_t *etype, struct rd *cipher)
+{
+	return der_int_and_octets(v, 0, 2, etype, cipher);
 }
 
 static bool apreq_parse(const uint8_t *p, size_t n, struct apreq *a)
@@ -530,21 +541,8 @@ struct dec_part {
 /* EncryptionKey ::= SEQUENCE { keytype [0] Int32, keyvalue [1] OCTET STRING } */
 static bool der_enckey(struct rd v, int32_t *type, struct rd *key)
 {
-	struct rd seq;
-	struct der_tlv t;
-	bool have_t = false, have_k = false;
-
-	if (!der_open(&v, DER_UNIVERSAL, DER_SEQUENCE, &seq))
-		return false;
-	while (rd_left(&seq) > 0) {
-		if (der_next(&seq, &t) || t.cls != DER_CONTEXT)
-			return false;
-		if (t.tag == 0)
-			have_t = der_int32(t.val, type);
-		else if (t.tag == 1)
-			have_k = der_inner(t.val, DER_OCTET_STRING, key);
-	}
-	return have_t && have_k && rd_left(key) > 0 && rd_left(key) <= KT_MAX_KEY_BYTES;
+	return der_int_and_octets(v, 0, 1, type, key) &&
+	       rd_left(key) > 0 && rd_left(key) <= KT_MAX_KEY_BYTES;
 }
 
 /* EncTicketPart ::= [APPLICATION 3] SEQUENCE { flags [0], key [1], crealm [2],
