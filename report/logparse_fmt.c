@@ -545,26 +545,17 @@ static void apply_time(const struct fmt_item *it, const char *s, struct span sp,
 		}
 		break;
 	case F_TIME_SEC:
-		if (span_uint(s, sp, &v) && v < 100000000000ull) {
-			t->base_us = (int64_t)v * 1000000;
-			t->has_base = true;
-			t->res_us = 1000000;
-		}
-		break;
 	case F_TIME_MSEC:
-		if (span_uint(s, sp, &v) && v < 100000000000000ull) {
-			t->base_us = (int64_t)v * 1000;
+	case F_TIME_USEC: {
+		/* %{sec}t, %{msec}t, %{usec}t: the same epoch count in three units */
+		int64_t unit_us = it->f == F_TIME_SEC ? 1000000 : it->f == F_TIME_MSEC ? 1000 : 1;
+		if (span_uint(s, sp, &v) && v < 100000000000000000ull / (uint64_t)unit_us) {
+			t->base_us = (int64_t)v * unit_us;
 			t->has_base = true;
-			t->res_us = 1000;
+			t->res_us = unit_us;
 		}
 		break;
-	case F_TIME_USEC:
-		if (span_uint(s, sp, &v) && v < 100000000000000000ull) {
-			t->base_us = (int64_t)v;
-			t->has_base = true;
-			t->res_us = 1;
-		}
-		break;
+	}
 	case F_TIME_SECFRAC: {
 		/* "1234567890.123" */
 		const char *p = s + sp.off;
