@@ -60,6 +60,7 @@ struct frag_table {
 
 struct cap_src {
 	pcap_t *p;
+	struct pcapfile *pf;           /* our reader of a classic pcap file */
 	const char *path;              /* NULL for live */
 	int dlt;
 	bool pcapng;                   /* offsets counted by us only for pcap */
