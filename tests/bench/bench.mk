@@ -7,10 +7,14 @@ $(BUILD)/pcap_floor: tests/bench/pcap_floor.c
 	@mkdir -p $(dir $@)
 	$(CC) $(CPPFLAGS) $(CFLAGS) $(WARN) -o $@ $< $(LDFLAGS) -lpcap
 
+$(BUILD)/pcapfile_floor: tests/bench/pcapfile_floor.c $(LIB)
+	@mkdir -p $(dir $@)
+	$(CC) $(CPPFLAGS) $(CFLAGS) $(WARN) -o $@ $< $(LIB) $(LDFLAGS) $(LIBS)
+
 $(BUILD)/rusage: tests/bench/rusage.c
 	@mkdir -p $(dir $@)
 	$(CC) $(CPPFLAGS) $(CFLAGS) $(WARN) -o $@ $< $(LDFLAGS)
 
-bench: $(BUILD)/pcap_floor $(BUILD)/rusage $(BUILD)/gencorpus
+bench: $(BUILD)/pcap_floor $(BUILD)/pcapfile_floor $(BUILD)/rusage $(BUILD)/gencorpus
 	-@$(MAKE) --no-print-directory all
 	@BUILD=$(BUILD) python3 tests/bench/bench.py

@@ -4,10 +4,13 @@
 Generates (once, cached in $BUILD/bench/) a large synthetic corpus with
 gencorpus, then times, BENCH_RUNS times each (median reported):
   - pcap_floor: pcap_open_offline + pcap_dispatch touching every packet;
+  - pcapfile_floor: the same through authscope's own pcap reader;
   - authscope -r corpus -o /dev/null (1 worker, and --workers 2 when the
     binary accepts it);
 and tshark once, on a smaller corpus from the same generator (tshark is
 far slower and its memory grows with the capture), scaled by size.
+The commands take turns (one round = each once), so load that comes and
+goes on a shared machine hits every row alike.
 Every run goes through $BUILD/rusage for wall time and peak RSS.
 Prints a markdown table ready for the README, also saved to
 $BUILD/bench/results.md.
@@ -56,8 +59,9 @@ def timed(cmd, stdout=subprocess.DEVNULL):
     return {k: float(v) for k, v in kv.items()}
 
 
-def median_runs(cmd, runs):
-    results = [timed(cmd) for _ in range(runs)]
+def summarize(results):
+    """median wall, CPU and peak RSS of several runs of one command"""
+    runs = len(results)
     bad = [r for r in results if r["exit"] != 0]
     if bad:
         return None, "exit %d" % int(bad[0]["exit"])
@@ -130,30 +134,42 @@ def main():
     small_size = os.path.getsize(small)
     small_packets, _ = floor_count(small)
 
-    rows = []   # (name, result, note, size, packets)
-    floor, err = median_runs([os.path.join(BUILD, "pcap_floor"), big], RUNS)
-    rows.append(("libpcap floor (pcap_floor)", floor, err, size, packets))
-
+    # every command once per round, RUNS rounds: load that comes and goes
+    # on a shared machine then hits every row alike
+    plan = [("libpcap floor (pcap_floor)", [os.path.join(BUILD, "pcap_floor"), big])]
+    ours = os.path.join(BUILD, "pcapfile_floor")
+    if os.access(ours, os.X_OK):
+        plan.append(("authscope's reader alone (pcapfile_floor)", [ours, big]))
     notes = []
+    cmd2 = None
     if os.access(AUTHSCOPE, os.X_OK):
-        res, err = median_runs([AUTHSCOPE, "-r", big, "-o", "/dev/null"], RUNS)
-        rows.append(("authscope -r, 1 worker", res, err, size, packets))
+        plan.append(("authscope -r, 1 worker", [AUTHSCOPE, "-r", big, "-o", "/dev/null"]))
         if accepts_workers(small):
             cmd2 = [AUTHSCOPE, "--workers", "2", "-r", big, "-o", "/dev/null"]
-            res, err = median_runs(cmd2, RUNS)
-            rows.append(("authscope -r --workers 2", res, err, size, packets))
-            per = thread_cpu(cmd2)
-            if len(per) >= 3:
-                notes.append("Where the time goes with `--workers 2` (CPU s per thread, one run "
-                             "sampled from /proc): reader (libpcap read, hash, copy into the "
-                             "workers' batches) %.2f, workers %s. With 2 CPUs the reader is a "
-                             "third busy thread: the speed-up is bounded by the cores, not the "
-                             "rings." % (per[0], ", ".join("%.2f" % x for x in per[1:])))
+            plan.append(("authscope -r --workers 2", cmd2))
         else:
             notes.append("`--workers 2` not accepted by this authscope: row omitted.")
     else:
         notes.append("authscope: %s is missing (not built yet): no authscope rows." % AUTHSCOPE)
+    runs = {name: [] for name, _ in plan}
+    for _ in range(RUNS):
+        for name, cmd in plan:
+            runs[name].append(timed(cmd))
+    rows = []   # (name, result, note, size, packets)
+    for name, _ in plan:
+        res, err = summarize(runs[name])
+        rows.append((name, res, err, size, packets))
+    if not os.access(AUTHSCOPE, os.X_OK):
         rows.append(("authscope -r", None, "missing", size, packets))
+    floor = rows[0][1]
+    if cmd2:
+        per = thread_cpu(cmd2)
+        if len(per) >= 3:
+            notes.append("Where the time goes with `--workers 2` (CPU s per thread, one run "
+                         "sampled from /proc): reader (file read, hash, copy into the "
+                         "workers' batches) %.2f, workers %s. With 2 CPUs the reader is a "
+                         "third busy thread: the speed-up is bounded by the cores, not the "
+                         "rings." % (per[0], ", ".join("%.2f" % x for x in per[1:])))
 
     tshark = None
     try:
@@ -188,17 +204,19 @@ def main():
                  "peak resident set."
                  % (FLOWS, SEED, size / 1e6, packets, RUNS))
     lines.append("")
-    lines.append("| tool | wall s | MB/s | packets/s | vs floor | vs tshark | CPU s | peak RSS MB |")
-    lines.append("| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |")
+    lines.append("| tool | wall s | MB/s | packets/s | vs floor | vs tshark | CPU s "
+                 "| CPU vs floor | peak RSS MB |")
+    lines.append("| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |")
     for name, r, err, nbytes, npk in rows:
         if r is None:
-            lines.append("| %s | %s | | | | | | |" % (name, err))
+            lines.append("| %s | %s | | | | | | | |" % (name, err))
             continue
         mbs, pps = rate(r, nbytes, npk)
         vf = "%.3gx" % (mbs / floor_mbs) if floor_mbs else ""
         vt = "%.3gx" % (mbs / tshark_mbs) if tshark_mbs else ""
-        lines.append("| %s | %.3f | %.1f | %.0f | %s | %s | %.3f | %.1f |" % (
-            name, r["wall_s"], mbs, pps, vf, vt, r["cpu_s"], r["maxrss_kb"] / 1024))
+        cf = "%.3gx" % (floor["cpu_s"] / r["cpu_s"]) if floor and r["cpu_s"] > 0 else ""
+        lines.append("| %s | %.3f | %.1f | %.0f | %s | %s | %.3f | %s | %.1f |" % (
+            name, r["wall_s"], mbs, pps, vf, vt, r["cpu_s"], cf, r["maxrss_kb"] / 1024))
     lines.append("")
     for n in notes:
         lines.append("- " + n)
