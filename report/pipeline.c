@@ -7,10 +7,11 @@
  * A "core" is one complete chain (capture flow table, http/, ntlm/ and a
  * keytab handle): one for a single worker, N for --workers N.  With
  * files and N workers the calling thread reads (capture's merge, with
- * raw_packet set) and appends each packet to the batch of the worker its
- * address pair hashes to; full batches go through a small bounded ring
- * per worker (mutex + condition variables, taken once per batch of
- * hundreds of packets).  Live, every core opens the interface and joins
+ * raw_packet set) and is itself worker 0: a packet whose address pair
+ * hashes to core 0 is fed to it at once, any other is appended to the
+ * batch of its worker; full batches go through a small bounded ring per
+ * worker thread (mutex + condition variables, taken once per batch of
+ * hundreds of packets).  So N workers are N threads, not N + 1.  Live, every core opens the interface and joins
  * one PACKET_FANOUT group: the kernel splits the flows.
  */
 #include <errno.h>
@@ -430,6 +431,15 @@ static void reader_packet(void *user, int dlt, const uint8_t *pkt, size_t caplen
 	size_t room = PL_BATCH_BYTES - sizeof(struct pl_pkt);
 	struct pl_pkt hdr;
 
+	if (!k->threaded) {
+		/* worker 0 is this thread: no copy, same clock as a batch */
+		cap_advance(k->cap, p->clock_us);
+		cap_feed(k->cap, dlt, pkt, caplen, wirelen, ts_us);
+		if (ts_us > p->clock_us)
+			p->clock_us = ts_us;
+		return;
+	}
+
 	if (caplen > room)
 		caplen = room;                 /* beyond any libpcap snaplen */
 	size_t need = sizeof(hdr) + ((caplen + 7) & ~(size_t)7);
@@ -520,7 +530,7 @@ static bool core_init(struct pipeline *p, struct pl_core *k, int index,
 
 	k->p = p;
 	k->index = index;
-	k->threaded = p->ncores > 1 && (!o->iface || index > 0);
+	k->threaded = p->ncores > 1 && index > 0;   /* 0: the calling thread */
 	pthread_mutex_init(&k->snap_lock, NULL);
 	pthread_mutex_init(&k->ring.m, NULL);
 	pthread_cond_init(&k->ring.not_empty, NULL);
@@ -570,7 +580,7 @@ static bool core_init(struct pipeline *p, struct pl_core *k, int index,
 	if (o->iface && p->ncores > 1 &&
 	    cap_live_fanout(k->cap, (int)(getpid() & 0xffff), err, errlen) != 0)
 		return false;
-	if (!o->iface && p->ncores > 1) {
+	if (!o->iface && k->threaded) {
 		for (int i = 0; i < PL_RING_SLOTS; i++) {
 			k->ring.slot[i] = malloc(sizeof(struct pl_batch));
 			if (!k->ring.slot[i]) {
@@ -683,10 +693,12 @@ static int run_files_workers(struct pipeline *p, char *err, size_t errlen)
 		rc = -1;
 	else
 		rc = cap_run(p->reader, err, errlen);
-	for (int i = 0; i < p->ncores; i++) {
+	for (int i = 1; i < p->ncores; i++) {
 		reader_flush(&p->core[i]);
 		ring_close(&p->core[i].ring, p->clock_us);
 	}
+	cap_advance(p->core[0].cap, p->clock_us);
+	cap_flush(p->core[0].cap);
 	join_workers(p);
 	return rc;
 }
