@@ -164,12 +164,13 @@ def main():
     floor = rows[0][1]
     if cmd2:
         per = thread_cpu(cmd2)
-        if len(per) >= 3:
+        if len(per) >= 2:
             notes.append("Where the time goes with `--workers 2` (CPU s per thread, one run "
-                         "sampled from /proc): reader (file read, hash, copy into the "
-                         "workers' batches) %.2f, workers %s. With 2 CPUs the reader is a "
-                         "third busy thread: the speed-up is bounded by the cores, not the "
-                         "rings." % (per[0], ", ".join("%.2f" % x for x in per[1:])))
+                         "sampled from /proc): the reading thread (file read, hash, worker 0's "
+                         "share of the flows, copies of the rest into worker 1's batches) "
+                         "%.2f, worker thread%s %s." % (
+                             per[0], "s" if len(per) > 2 else "",
+                             ", ".join("%.2f" % x for x in per[1:])))
 
     tshark = None
     try:
