@@ -458,16 +458,17 @@ static void val_close(struct hdir *d)
 
 /* ---- message start detection ---------------------------------------- */
 
-static const char *const http_methods[] = {
-#define XX(num, name, string) #string,
+static const struct { const char *s; size_t len; } http_methods[] = {
+#define XX(num, name, string) { #string, sizeof(#string) - 1 },
 	HTTP_METHOD_MAP(XX)
 #undef XX
 };
 
-/* does lit (+ optional trailing space) match the bytes at p? */
-static int match_lit(const uint8_t *p, size_t n, const char *lit, bool space)
+/* does lit (l bytes, + optional trailing space) match the bytes at p? */
+static int match_lit(const uint8_t *p, size_t n, const char *lit, size_t l,
+		     bool space)
 {
-	size_t l = strlen(lit), want = l + (space ? 1 : 0), i;
+	size_t want = l + (space ? 1 : 0), i;
 	struct rd r = rd_init(p, n);
 
 	for (i = 0; i < want; i++) {
@@ -481,13 +482,23 @@ static int match_lit(const uint8_t *p, size_t n, const char *lit, bool space)
 	return MATCH_YES;
 }
 
+static int match_resp(const uint8_t *p, size_t n)
+{
+	return match_lit(p, n, "HTTP/1.", 7, false);
+}
+
 static int classify(const uint8_t *p, size_t n, int kinds, int *kind)
 {
 	int res = MATCH_NO, m;
+	struct rd r = rd_init(p, n);
+	uint8_t first;
 	size_t i;
 
+	if (!rd_left(&r))
+		return kinds ? MATCH_NEED : MATCH_NO;
+	first = rd_u8(&r);
 	if (kinds & K_RESP) {
-		m = match_lit(p, n, "HTTP/1.", false);
+		m = match_resp(p, n);
 		if (m == MATCH_YES) {
 			*kind = K_RESP;
 			return m;
@@ -496,8 +507,11 @@ static int classify(const uint8_t *p, size_t n, int kinds, int *kind)
 			res = m;
 	}
 	if (kinds & K_REQ) {
+		/* the first byte rules out all methods but one or two */
 		for (i = 0; i < sizeof(http_methods) / sizeof(http_methods[0]); i++) {
-			m = match_lit(p, n, http_methods[i], true);
+			if ((uint8_t)http_methods[i].s[0] != first)
+				continue;
+			m = match_lit(p, n, http_methods[i].s, http_methods[i].len, true);
 			if (m == MATCH_YES) {
 				*kind = K_REQ;
 				return m;
@@ -1696,7 +1710,7 @@ static size_t dir_scan(struct http_conn *c, struct hdir *d, const uint8_t *p,
 	   (a body's last) is rarely a line feed, yet servers write each
 	   response from a new segment */
 	if (!d->line_start && !d->seg_fresh &&
-	    (kinds != K_RESP || match_lit(p, n, "HTTP/1.", false) != MATCH_YES))
+	    (kinds != K_RESP || match_resp(p, n) != MATCH_YES))
 		pos = next_cand(p, n, 0, kinds);
 	d->seg_fresh = false;
 	while (pos < n) {
