@@ -51,9 +51,25 @@ struct fref {
 	bool set, open;      /* open: being appended, sits at the arena tail */
 };
 
+/*
+ * What a slot collects of its http_tx: the scalars (same names as there).
+ * Endpoints, ids and strings are filled in at emission, so a slot and the
+ * connection that embeds one stay small and cheap to clear.
+ */
+struct tx_part {
+	uint64_t req_ts_us, resp_ts_us, resp_end_ts_us;
+	uint64_t req_body_bytes, resp_body_bytes;
+	uint64_t req_bytes, resp_bytes;
+	int status;
+	unsigned anomalies;
+	char method[HTTP_METHOD_MAX];
+	char protocol[16];
+	char resp_protocol[16];
+};
+
 /* one request and, once it comes, its response's scalars */
 struct slot {
-	struct http_tx tx;   /* strings resolved at emission */
+	struct tx_part tx;
 	struct arena ar;     /* request strings */
 	struct fref url, host, ua, referer, authz, pauthz, xff;
 	bool req_done;       /* request message over (complete, cut or lost) */
@@ -575,12 +591,18 @@ static void slot_put(struct http_conn *c, struct slot *s)
 	slot_put_free(c, s);
 }
 
+/* www[] and pauthn[] are read only below n_www / n_pauthn, and each is
+   set whole when taken: only the counts and the single fields are reset */
 static void rf_reset(struct resp_fields *rf)
 {
-	struct arena a = rf->ar;
-	memset(rf, 0, sizeof(*rf));
-	arena_reset(&a);
-	rf->ar = a;
+	static const struct fref unset;
+
+	arena_reset(&rf->ar);
+	rf->reason = unset;
+	rf->persist = unset;
+	rf->conn = unset;
+	rf->n_www = 0;
+	rf->n_pauthn = 0;
 }
 
 static void fill_endpoints(const struct http_conn *c, struct http_tx *t)
@@ -601,10 +623,23 @@ static void dir_drop_hold(struct http_conn *c, struct hdir *d);
 /* hand s to the caller, then forget it (s is the queue head or scratch) */
 static void emit(struct http_conn *c, struct slot *s)
 {
-	struct http_tx t = s->tx;
+	struct http_tx t = {
+		.req_ts_us = s->tx.req_ts_us,
+		.resp_ts_us = s->tx.resp_ts_us,
+		.resp_end_ts_us = s->tx.resp_end_ts_us,
+		.status = s->tx.status,
+		.req_body_bytes = s->tx.req_body_bytes,
+		.resp_body_bytes = s->tx.resp_body_bytes,
+		.req_bytes = s->tx.req_bytes,
+		.resp_bytes = s->tx.resp_bytes,
+		.anomalies = s->tx.anomalies,
+	};
 	struct resp_fields *rf = &c->rf;
 	int i;
 
+	memcpy(t.method, s->tx.method, sizeof(t.method));
+	memcpy(t.protocol, s->tx.protocol, sizeof(t.protocol));
+	memcpy(t.resp_protocol, s->tx.resp_protocol, sizeof(t.resp_protocol));
 	fill_endpoints(c, &t);
 	t.url = fref_str(&s->ar, &s->url);
 	t.host = fref_str(&s->ar, &s->host);

@@ -190,7 +190,7 @@ const struct http_stats *http_get_stats(const struct http_ctx *h);
  * Over it, copies are cut (HTTP_ANOM_*_CUT / HEADER_LIMIT), requests that
  * cannot be queued are still paired but reported without their fields (as
  * for the pipeline cap: HTTP_ANOM_PIPELINE_CAP), and mem_refused counts.
- * The connection structs themselves (about 3 KiB each) are not included:
+ * The connection structs themselves (under 2 KiB each) are not included:
  * capture/ charges those per flow.
  */
 void http_set_memcap(struct http_ctx *h, uint64_t bytes);
