@@ -110,9 +110,10 @@ struct hdir {
 	uint64_t msg_bytes;          /* bytes since the previous message's end */
 	unsigned n_headers;
 	uint64_t line_bytes;
-	char name[NAME_MAX_KEPT];
+	char name[NAME_MAX_KEPT];    /* a name split across buffers, copied */
 	size_t name_len;
-	bool in_field;
+	const char *name_at;         /* a name whole in the buffer: not copied */
+	bool in_field, name_whole;
 	struct fref *val;            /* where the current header value goes */
 	struct arena *val_ar;
 	size_t val_cap;
@@ -799,6 +800,7 @@ static void hdr_reset(struct hdir *d)
 	d->line_bytes = 0;
 	d->name_len = 0;
 	d->in_field = false;
+	d->name_whole = false;
 	d->limit_flagged = false;
 	d->in_body = false;
 	d->in_chunk = false;
@@ -944,63 +946,124 @@ static int cb_status_complete(llhttp_t *p)
 	return 0;
 }
 
-static int cb_field(llhttp_t *p, const char *at, size_t len)
+/* bounded copy of a name piece; too long a name can't be one of ours */
+static void name_append(struct hdir *d, const char *at, size_t len)
 {
-	struct hdir *d = dir_of(p);
 	struct rd r = rd_init(at, len);
-
-	if (d->in_body)
-		return 0;                      /* trailers: not ours */
-	/* each ensure only acts for its own role and once per message: test
-	   that here, where it runs for every header name, before calling */
-	if (d->role == K_RESP && !d->resp_chosen)
-		resp_ensure(d);
-	else if (d->role == K_REQ && !d->req_taken)
-		req_ensure(d);
-	if (!d->in_field) {
-		val_close(d);
-		d->in_field = true;
-		d->name_len = 0;
-		d->line_bytes = 0;
-	}
-	d->line_bytes += len;
-	/* one bounded copy, as received: name_fid compares without case, and
-	   only against the one name of that length, so most names (the ones
-	   we don't keep) are never lowercased */
 	size_t room = d->name_len < sizeof(d->name) ? sizeof(d->name) - d->name_len : 0;
 	size_t n = rd_left(&r) < room ? rd_left(&r) : room;
 	const uint8_t *src = rd_bytes(&r, n);
+
 	if (src && n) {
 		memcpy(d->name + d->name_len, src, n);
 		d->name_len += n;
 	}
 	if (rd_left(&r))
-		d->name_len = sizeof(d->name) + 1;   /* too long to be one of ours */
+		d->name_len = sizeof(d->name) + 1;
+}
+
+static void field_whole(struct hdir *d, const char *at, size_t len)
+{
+	d->in_field = true;
+	d->line_bytes = len;
+	d->name_at = at;
+	d->name_len = len;
+	d->name_whole = true;
+}
+
+/* cb_field's common case after a kept header: its value ends here */
+static int __attribute__((noinline)) field_whole_after_value(struct hdir *d,
+							     const char *at,
+							     size_t len)
+{
+	val_close(d);
+	field_whole(d, at, len);
+	return 0;
+}
+
+/* everything but a whole name at the start of a header line (cb_field) */
+static int __attribute__((noinline)) field_slow(struct hdir *d, const char *at,
+						size_t len)
+{
+	if (d->in_body)
+		return 0;                      /* trailers: not ours */
+	if (!d->in_field && d->val)
+		val_close(d);                  /* the previous header's value */
+	/* each ensure only acts for its own role and once per message */
+	if (d->role == K_RESP && !d->resp_chosen)
+		resp_ensure(d);
+	else if (d->role == K_REQ && !d->req_taken)
+		req_ensure(d);
+	if (!d->in_field) {
+		d->in_field = true;
+		d->line_bytes = len;
+		d->name_len = 0;
+		d->name_whole = false;
+		if (buf_off(d, at) + len < d->buf_len)
+			field_whole(d, at, len);
+		else
+			name_append(d, at, len);
+	} else {
+		d->line_bytes += len;
+		if (d->name_whole) {
+			/* cannot happen (see cb_field); never join to a pointer */
+			d->name_whole = false;
+			d->name_len = sizeof(d->name) + 1;
+		}
+		name_append(d, at, len);
+	}
 	check_line(d->c, d);
 	return 0;
 }
 
-static enum fid name_fid(const struct hdir *d)
+/*
+ * Header name bytes.  A name that ends inside the buffer llhttp runs over
+ * ended at its colon, and llhttp calls on_header_field_complete before it
+ * returns: such a name is only pointed at.  A name running to the end of
+ * the buffer may go on in the next one: that one is copied.  The common
+ * case (whole name, message already owned, no value left open) is tested
+ * first and touches nothing else.
+ */
+static int cb_field(llhttp_t *p, const char *at, size_t len)
 {
-#define NAME(s) s, sizeof(s) - 1
-	static const struct { const char *n; size_t len; enum fid f; int role; } map[] = {
-		{ NAME("host"), F_HOST, K_REQ },
-		{ NAME("user-agent"), F_UA, K_REQ },
-		{ NAME("referer"), F_REFERER, K_REQ },
-		{ NAME("authorization"), F_AUTHZ, K_REQ },
-		{ NAME("proxy-authorization"), F_PAUTHZ, K_REQ },
-		{ NAME("x-forwarded-for"), F_XFF, K_REQ },
-		{ NAME("www-authenticate"), F_WWW, K_RESP },
-		{ NAME("proxy-authenticate"), F_PAUTHN, K_RESP },
-		{ NAME("persistent-auth"), F_PERSIST, K_RESP },
-		{ NAME("connection"), F_CONNECTION, K_RESP },
-	};
-#undef NAME
-	size_t i;
+	struct hdir *d = dir_of(p);
 
-	if (d->name_len > sizeof(d->name))
-		return F_NONE;
-	/* per role every name has its own length: one candidate at most */
+	if (!d->in_field && !d->in_body &&
+	    (d->resp_chosen || d->req_taken) && len <= HTTP_HEADER_LINE_MAX &&
+	    buf_off(d, at) + len < d->buf_len) {
+		if (d->val)
+			return field_whole_after_value(d, at, len);
+		field_whole(d, at, len);
+		return 0;
+	}
+	return field_slow(d, at, len);
+}
+
+#define NAME(s) { s }, sizeof(s) - 1
+static const struct {
+	char n[NAME_MAX_KEPT];       /* lower case, zero padded */
+	size_t len;
+	enum fid f;
+	int role;
+} kept_names[] = {
+	{ NAME("host"), F_HOST, K_REQ },
+	{ NAME("user-agent"), F_UA, K_REQ },
+	{ NAME("referer"), F_REFERER, K_REQ },
+	{ NAME("authorization"), F_AUTHZ, K_REQ },
+	{ NAME("proxy-authorization"), F_PAUTHZ, K_REQ },
+	{ NAME("x-forwarded-for"), F_XFF, K_REQ },
+	{ NAME("www-authenticate"), F_WWW, K_RESP },
+	{ NAME("proxy-authenticate"), F_PAUTHN, K_RESP },
+	{ NAME("persistent-auth"), F_PERSIST, K_RESP },
+	{ NAME("connection"), F_CONNECTION, K_RESP },
+};
+#undef NAME
+
+/* per role every kept name has its own length: one candidate at most */
+static int name_cand(const struct hdir *d)
+{
+	int i;
+
 	switch (d->name_len) {
 	case 4:  i = 0; break;
 	case 10: i = d->role == K_REQ ? 1 : 9; break;
@@ -1010,18 +1073,40 @@ static enum fid name_fid(const struct hdir *d)
 	case 15: i = d->role == K_REQ ? 5 : 8; break;
 	case 16: i = 6; break;
 	case 18: i = 7; break;
-	default: return F_NONE;
+	default: return -1;
 	}
-	if (map[i].len != d->name_len || map[i].role != d->role)
-		return F_NONE;
-	for (size_t k = 0; k < d->name_len; k++) {
-		uint8_t b = (uint8_t)d->name[k];
-		if (b >= 'A' && b <= 'Z')
-			b += 32;
-		if (b != (uint8_t)map[i].n[k])
-			return F_NONE;
+	return kept_names[i].role == d->role ? i : -1;
+}
+
+/*
+ * The name (pointed at or copied) is candidate i's, without case?  Its
+ * length is the candidate's (name_cand).  Compared a word at a time on a
+ * zero-padded copy: 0x20 (lower case) is or-ed in only where the kept name
+ * has a letter, so '-' and the padding must match as they are.
+ */
+static bool name_is(const struct hdir *d, int i)
+{
+	uint8_t a[NAME_MAX_KEPT] = { 0 };
+	struct rd r = rd_init(d->name, d->name_len);
+	const uint8_t *src;
+	uint64_t x, y, diff = 0;
+	size_t k;
+
+	if (d->name_whole) {
+		/* still inside the buffer being parsed (see cb_field) */
+		r = rd_init(d->buf, d->buf_len);
+		rd_seek(&r, buf_off(d, d->name_at));
 	}
-	return map[i].f;
+	src = rd_bytes(&r, kept_names[i].len);
+	if (!src)
+		return false;
+	memcpy(a, src, kept_names[i].len);
+	for (k = 0; k < NAME_MAX_KEPT; k += 8) {
+		memcpy(&x, a + k, 8);
+		memcpy(&y, kept_names[i].n + k, 8);
+		diff |= (x | ((y & 0x4040404040404040ull) >> 1)) ^ y;
+	}
+	return diff == 0;
 }
 
 /* a single-valued header: the first one counts */
@@ -1052,20 +1137,19 @@ static void challenge_start(struct http_conn *c, struct hdir *d,
 	(*n)++;
 }
 
-static int cb_field_complete(llhttp_t *p)
+static void __attribute__((noinline)) header_limit(struct hdir *d)
 {
-	struct hdir *d = dir_of(p);
+	*tx_anom(d->c, d) |= HTTP_ANOM_HEADER_LIMIT;
+}
+
+/* a kept header's name: where its value goes */
+static void __attribute__((noinline)) field_keep(struct hdir *d, enum fid f)
+{
 	struct http_conn *c = d->c;
 	struct slot *s = c->req_cur;
 	struct resp_fields *rf = &c->rf;
 
-	if (d->in_body)
-		return 0;
-	d->in_field = false;
-	d->val = NULL;
-	if (++d->n_headers > HTTP_HEADERS_MAX)
-		*tx_anom(c, d) |= HTTP_ANOM_HEADER_LIMIT;
-	switch (name_fid(d)) {
+	switch (f) {
 	case F_NONE:
 		break;
 	case F_HOST:
@@ -1105,19 +1189,44 @@ static int cb_field_complete(llhttp_t *p)
 		val_list(d, &rf->ar, &rf->conn, HTTP_FIELD_MAX);
 		break;
 	}
+}
+
+/* a name of a kept name's length: is it that one? */
+static int __attribute__((noinline)) field_named(struct hdir *d, int i)
+{
+	if (name_is(d, i))
+		field_keep(d, kept_names[i].f);
 	return 0;
 }
 
-static int cb_value(llhttp_t *p, const char *at, size_t len)
+static int cb_field_complete(llhttp_t *p)
 {
 	struct hdir *d = dir_of(p);
+	int i;
+
+	if (d->in_body)
+		return 0;
+	d->in_field = false;
+	d->val = NULL;
+	if (++d->n_headers > HTTP_HEADERS_MAX)
+		header_limit(d);
+	i = name_cand(d);
+	if (i < 0)
+		return 0;
+	return field_named(d, i);
+}
+
+static int __attribute__((noinline)) value_slow(struct hdir *d, const char *at,
+						size_t len)
+{
 	size_t off;
 	uint8_t prev;
 
 	if (d->in_body)
 		return 0;
 	d->line_bytes += len;
-	check_line(d->c, d);
+	if (d->line_bytes > HTTP_HEADER_LINE_MAX)
+		check_line(d->c, d);
 	if (!d->val)
 		return 0;
 	/* a span right after a line feed is an obs-fold continuation line */
@@ -1137,12 +1246,16 @@ static int cb_value(llhttp_t *p, const char *at, size_t len)
 	return 0;
 }
 
-static int cb_value_complete(llhttp_t *p)
+/* header value bytes; most values are not kept and only counted */
+static int cb_value(llhttp_t *p, const char *at, size_t len)
 {
 	struct hdir *d = dir_of(p);
-	if (!d->in_body)
-		val_close(d);
-	return 0;
+
+	if (!d->val && !d->in_body && d->line_bytes + len <= HTTP_HEADER_LINE_MAX) {
+		d->line_bytes += len;
+		return 0;
+	}
+	return value_slow(d, at, len);
 }
 
 static int cb_req_headers(llhttp_t *p)
@@ -1150,9 +1263,9 @@ static int cb_req_headers(llhttp_t *p)
 	struct hdir *d = dir_of(p);
 	struct slot *s;
 
+	val_close(d);
 	req_ensure(d);
 	s = d->c->req_cur;
-	val_close(d);
 	d->in_body = true;
 	if (s)
 		fmt_proto(s->tx.protocol, p->http_major, p->http_minor);
@@ -1169,9 +1282,9 @@ static int cb_resp_headers(llhttp_t *p)
 	struct slot *s;
 	int st = p->status_code;
 
+	val_close(d);
 	resp_ensure(d);
 	s = d->c->resp_tgt;
-	val_close(d);
 	d->in_body = true;
 	set_status(d);
 	if (st == 101)
@@ -1218,6 +1331,11 @@ static int cb_msg_complete(llhttp_t *p)
 	return HPE_PAUSED;
 }
 
+/*
+ * No on_header_value_complete: a value is closed (trimmed, NUL kept) when
+ * the next name starts, when the headers end, or on a resync, all before
+ * anything reads it; llhttp runs one callback fewer per header line.
+ */
 static const llhttp_settings_t req_settings = {
 	.on_message_begin = cb_req_begin,
 	.on_method = cb_method,
@@ -1227,7 +1345,6 @@ static const llhttp_settings_t req_settings = {
 	.on_header_field = cb_field,
 	.on_header_field_complete = cb_field_complete,
 	.on_header_value = cb_value,
-	.on_header_value_complete = cb_value_complete,
 	.on_headers_complete = cb_req_headers,
 	.on_body = cb_body,
 	.on_chunk_header = cb_chunk_header,
@@ -1242,7 +1359,6 @@ static const llhttp_settings_t resp_settings = {
 	.on_header_field = cb_field,
 	.on_header_field_complete = cb_field_complete,
 	.on_header_value = cb_value,
-	.on_header_value_complete = cb_value_complete,
 	.on_headers_complete = cb_resp_headers,
 	.on_body = cb_body,
 	.on_chunk_header = cb_chunk_header,
