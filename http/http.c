@@ -228,7 +228,7 @@ static void mem_give(struct http_ctx *h, size_t n)
 	h->st.mem_bytes -= n < h->st.mem_bytes ? n : h->st.mem_bytes;
 }
 
-static bool arena_reserve(struct arena *a, size_t n)
+static bool __attribute__((noinline)) arena_grow(struct arena *a, size_t n)
 {
 	size_t need, ncap;
 	char *nb;
@@ -237,7 +237,7 @@ static bool arena_reserve(struct arena *a, size_t n)
 		return false;
 	need = a->len + n + 1;
 	if (a->buf && need <= a->cap) {
-		a->buf[a->len] = 0;    /* a committed NUL moved len past the old one */
+		a->buf[a->len] = 0;
 		return true;
 	}
 	ncap = a->cap ? a->cap : 256;
@@ -256,6 +256,17 @@ static bool arena_reserve(struct arena *a, size_t n)
 	a->cap = ncap;
 	a->buf[a->len] = 0;
 	return true;
+}
+
+/* room for n more bytes and a NUL; the room is there most of the time */
+static inline bool arena_reserve(struct arena *a, size_t n)
+{
+	/* len <= cap always (a closed value's NUL sits below cap) */
+	if (a->buf && n < a->cap - a->len) {
+		a->buf[a->len] = 0;    /* a committed NUL moved len past the old one */
+		return true;
+	}
+	return arena_grow(a, n);
 }
 
 static void arena_reset(struct arena *a)
