@@ -1908,8 +1908,9 @@ static size_t dir_scan(struct http_conn *c, struct hdir *d, const uint8_t *p,
 	return n;
 }
 
-static void hold_add(struct http_conn *c, struct hdir *d, const uint8_t *p,
-		     size_t n, uint64_t ts)
+static void __attribute__((noinline)) hold_add(struct http_conn *c,
+					       struct hdir *d, const uint8_t *p,
+					       size_t n, uint64_t ts)
 {
 	size_t room;
 
@@ -1937,6 +1938,16 @@ static void hold_add(struct http_conn *c, struct hdir *d, const uint8_t *p,
 	}
 }
 
+/* looking for a message start is rare next to parsing: kept out of line
+   so that the parse loop stays small */
+static size_t __attribute__((noinline)) dir_scan_at(struct http_conn *c,
+						    struct hdir *d,
+						    const uint8_t *p, size_t n,
+						    uint64_t ts)
+{
+	return dir_scan(c, d, p, n, ts);
+}
+
 static void dir_input(struct http_conn *c, struct hdir *d, const uint8_t *data,
 		      size_t len, uint64_t ts)
 {
@@ -1958,7 +1969,7 @@ static void dir_input(struct http_conn *c, struct hdir *d, const uint8_t *data,
 			used = dir_parse(c, d, p, n, ts);
 			break;
 		default:
-			used = dir_scan(c, d, p, n, ts);
+			used = dir_scan_at(c, d, p, n, ts);
 			break;
 		}
 		if (used == 0 && d->mode == before && before != M_PARSE)
