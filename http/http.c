@@ -492,6 +492,13 @@ static const struct { const char *s; size_t len; } http_methods[] = {
 #undef XX
 };
 
+/* the methods' first letters, in the same order */
+static const char method_first[] = {
+#define XX(num, name, string) #string[0],
+	HTTP_METHOD_MAP(XX)
+#undef XX
+};
+
 /* does lit (l bytes, + optional trailing space) match the bytes at p? */
 static int match_lit(const uint8_t *p, size_t n, const char *lit, size_t l,
 		     bool space)
@@ -535,10 +542,14 @@ static int classify(const uint8_t *p, size_t n, int kinds, int *kind)
 			res = m;
 	}
 	if (kinds & K_REQ) {
-		/* the first byte rules out all methods but one or two */
-		for (i = 0; i < sizeof(http_methods) / sizeof(http_methods[0]); i++) {
-			if ((uint8_t)http_methods[i].s[0] != first)
-				continue;
+		/* the first byte rules out all methods but a few */
+		const char *f0 = method_first, *hit;
+		size_t left = sizeof(method_first);
+
+		while ((hit = memchr(f0, first, left)) != NULL) {
+			i = (size_t)(hit - method_first);
+			f0 = hit + 1;
+			left = sizeof(method_first) - i - 1;
 			m = match_lit(p, n, http_methods[i].s, http_methods[i].len, true);
 			if (m == MATCH_YES) {
 				*kind = K_REQ;
