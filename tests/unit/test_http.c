@@ -387,6 +387,39 @@ static void test_case_insensitive_and_repeats(void **state)
 	fx_free(&f);
 }
 
+/*
+ * Names one byte off a kept name of the same length are not kept; a name
+ * cut at a segment end (copied) is matched like a whole one (pointed at);
+ * the last header's value is closed (trimmed) by the end of the headers.
+ */
+static void test_kept_names_exact(void **state)
+{
+	struct fx f;
+	struct rtx *x;
+
+	(void)state;
+	fx_open(&f, true);
+	put(&f, A, "GET / HTTP/1.1\r\nUser_Agent: no\r\nHosT: h\r\nReferer: r  \r\n"
+		   "X-Forwarded-For", 1);
+	put(&f, A, ": 1.1.1.1\r\nUSER-AGENT: yes\r\nAuthorizatio", 2);
+	put(&f, A, "n: NTLM abc \r\n\r\n", 3);
+	put(&f, B, "HTTP/1.1 401 Unauthorized\r\nWWW-Authenticate: NTLM\r\n"
+		   "WWW-Authenticatf: x\r\nContent-Length: 0\r\nPersistent-Auth: true \r\n\r\n", 4);
+	assert_int_equal(f.r.n, 1);
+	x = &f.r.tx[0];
+	assert_string_equal(x->ua, "yes");
+	assert_string_equal(x->host, "h");
+	assert_string_equal(x->referer, "r");
+	assert_string_equal(x->xff, "1.1.1.1");
+	assert_string_equal(x->authz, "NTLM abc");
+	assert_int_equal(x->t.status, 401);
+	assert_int_equal(x->t.n_www_authenticate, 1);
+	assert_string_equal(x->www[0], "NTLM");
+	assert_string_equal(x->persist, "true");
+	assert_int_equal(x->t.anomalies, 0);
+	fx_free(&f);
+}
+
 static void test_obs_fold(void **state)
 {
 	struct fx f;
@@ -1333,6 +1366,7 @@ int main(void)
 		cmocka_unit_test(test_response_split_every_offset),
 		cmocka_unit_test(test_two_www_authenticate),
 		cmocka_unit_test(test_case_insensitive_and_repeats),
+		cmocka_unit_test(test_kept_names_exact),
 		cmocka_unit_test(test_obs_fold),
 		cmocka_unit_test(test_value_split_before_space),
 		cmocka_unit_test(test_empty_value_in_reused_arena),
