@@ -68,27 +68,65 @@ static const char digits2[201] =
 	"40414243444546474849505152535455565758596061626364656667686970717273747576777879"
 	"8081828384858687888990919293949596979899";
 
-void jsonw_u64(struct jsonw *w, uint64_t v)
+static unsigned u64_ndigits(uint64_t v)
+{
+	unsigned n = 1;
+
+	for (;;) {
+		if (v < 10)
+			return n;
+		if (v < 100)
+			return n + 1;
+		if (v < 1000)
+			return n + 2;
+		if (v < 10000)
+			return n + 3;
+		v /= 10000;
+		n += 4;
+	}
+}
+
+/* written backwards from its last digit, in place: no copy */
+char *jsonw_put_u64(char *p, uint64_t v)
 {
 	if (v < 10) {
-		jsonw_ch(w, (char)('0' + v));
-		return;
+		*p = (char)('0' + v);
+		return p + 1;
 	}
-	char tmp[20];
-	char *e = tmp + sizeof(tmp), *p = e;
+	char *e = p + u64_ndigits(v), *q = e;
 	while (v >= 100) {
 		unsigned r = (unsigned)(v % 100);
 		v /= 100;
-		p -= 2;
-		memcpy(p, digits2 + 2 * r, 2);
+		q -= 2;
+		memcpy(q, digits2 + 2 * r, 2);
 	}
-	if (v >= 10) {
-		p -= 2;
-		memcpy(p, digits2 + 2 * v, 2);
-	} else {
-		*--p = (char)('0' + v);
+	if (v >= 10)
+		memcpy(q - 2, digits2 + 2 * v, 2);
+	else
+		q[-1] = (char)('0' + v);
+	return e;
+}
+
+char *jsonw_put_u64_pad(char *p, uint64_t v, int width)
+{
+	int i = width;
+
+	while (i >= 2) {
+		i -= 2;
+		memcpy(p + i, digits2 + 2 * (v % 100), 2);
+		v /= 100;
 	}
-	jsonw_raw(w, p, (size_t)(e - p));
+	if (i == 1)
+		p[0] = (char)('0' + v % 10);
+	return p + width;
+}
+
+void jsonw_u64(struct jsonw *w, uint64_t v)
+{
+	char *p = jsonw_begin(w, JSONW_U64_ROOM);
+
+	if (p)
+		jsonw_end(w, jsonw_put_u64(p, v));
 }
 
 void jsonw_i64(struct jsonw *w, int64_t v)
@@ -104,13 +142,10 @@ void jsonw_i64(struct jsonw *w, int64_t v)
 
 void jsonw_u64_pad(struct jsonw *w, uint64_t v, int width)
 {
-	char *p = jsonw_reserve(w, (size_t)width);
-	if (!p)
-		return;
-	for (int i = width - 1; i >= 0; i--) {
-		p[i] = (char)('0' + v % 10);
-		v /= 10;
-	}
+	char *p = jsonw_begin(w, (size_t)width);
+
+	if (p)
+		jsonw_end(w, jsonw_put_u64_pad(p, v, width));
 }
 
 int jsonw_flush(struct jsonw *w, FILE *out)
@@ -206,109 +241,203 @@ size_t jsonw_utf8_len(const char *s, size_t left)
 
 static const char hexdig[] = "0123456789abcdef";
 
-static void json_escape_byte(struct jsonw *w, uint8_t c)
+/* one byte of class 1; returns the end */
+static char *put_escape(char *o, uint8_t c)
 {
+	char e;
+
 	switch (c) {
-	case '"':  jsonw_raw(w, "\\\"", 2); return;
-	case '\\': jsonw_raw(w, "\\\\", 2); return;
-	case '\n': jsonw_raw(w, "\\n", 2); return;
-	case '\r': jsonw_raw(w, "\\r", 2); return;
-	case '\t': jsonw_raw(w, "\\t", 2); return;
-	case '\b': jsonw_raw(w, "\\b", 2); return;
-	case '\f': jsonw_raw(w, "\\f", 2); return;
-	default: break;
+	case '"':  e = '"'; break;
+	case '\\': e = '\\'; break;
+	case '\n': e = 'n'; break;
+	case '\r': e = 'r'; break;
+	case '\t': e = 't'; break;
+	case '\b': e = 'b'; break;
+	case '\f': e = 'f'; break;
+	default:
+		memcpy(o, "\\u00", 4);
+		o[4] = hexdig[c >> 4];
+		o[5] = hexdig[c & 15];
+		return o + 6;
 	}
-	char *o = jsonw_reserve(w, 6);
-	if (!o)
-		return;
-	memcpy(o, "\\u00", 4);
-	o[4] = hexdig[c >> 4];
-	o[5] = hexdig[c & 15];
+	o[0] = '\\';
+	o[1] = e;
+	return o + 2;
+}
+
+#if defined(__SSE2__) && !defined(JSONW_PORTABLE)
+#include <emmintrin.h>
+
+/* bit i set when byte i of v is not copied as is: < 0x20 or >= 0x80 (one
+   signed compare catches both), '"' or '\\' */
+static inline unsigned vec_hits(__m128i v)
+{
+	__m128i c = _mm_cmplt_epi8(v, _mm_set1_epi8(0x20));
+
+	c = _mm_or_si128(c, _mm_cmpeq_epi8(v, _mm_set1_epi8('"')));
+	c = _mm_or_si128(c, _mm_cmpeq_epi8(v, _mm_set1_epi8('\\')));
+	return (unsigned)_mm_movemask_epi8(c);
 }
 
 /*
- * Length of the leading run of bytes that are copied as is (class 0),
- * eight bytes per step: a word is plain when no byte is >= 0x80, < 0x20,
- * '"' or '\\' (the usual SWAR zero-byte tests; a flagged word is always
- * a real hit, then the table finds the exact byte).
+ * How many leading bytes of s[0..n) are plain; they are copied to o on
+ * the way.  Sixteen bytes per step, the last step overlapping the one
+ * before; shorter strings as two overlapping halves of eight or four.
+ * Never a byte outside s[0..n) is read nor outside o[0..n) written
+ * (bytes past the answer may be written: the caller overwrites them).
  */
-#define ONES64 0x0101010101010101ULL
-#define HIGH64 0x8080808080808080ULL
-static size_t plain_prefix(const uint8_t *p, size_t n)
+static inline size_t copy_plain(char *o, const char *s, size_t n)
 {
-	size_t i = 0;
-	for (; i + 8 <= n; i += 8) {
-		uint64_t x;
-		memcpy(&x, p + i, 8);
-		uint64_t q = x ^ (ONES64 * '"'), b = x ^ (ONES64 * '\\');
-		uint64_t hit = x | ((x - ONES64 * 0x20) & ~x) |
-			       ((q - ONES64) & ~q) | ((b - ONES64) & ~b);
-		if (hit & HIGH64)
-			break;
+	unsigned m;
+
+	if (n >= 16) {
+		size_t i = 0;
+		__m128i v;
+		for (; i + 16 <= n; i += 16) {
+			v = _mm_loadu_si128((const __m128i *)(const void *)(s + i));
+			_mm_storeu_si128((__m128i *)(void *)(o + i), v);
+			m = vec_hits(v);
+			if (m)
+				return i + (size_t)__builtin_ctz(m);
+		}
+		if (i == n)
+			return n;
+		/* the last 16 bytes; those before i are known plain */
+		size_t at = n - 16;
+		v = _mm_loadu_si128((const __m128i *)(const void *)(s + at));
+		_mm_storeu_si128((__m128i *)(void *)(o + at), v);
+		m = vec_hits(v) & (0xffffu << (i - at));
+		return m ? at + (size_t)__builtin_ctz(m) : n;
 	}
-	while (i < n && json_class[p[i]] == 0)
+	if (n >= 8) {
+		uint64_t a, b;
+		memcpy(&a, s, 8);
+		memcpy(&b, s + n - 8, 8);
+		memcpy(o, &a, 8);
+		memcpy(o + n - 8, &b, 8);
+		m = vec_hits(_mm_set_epi64x((long long)b, (long long)a));
+		if (!m)
+			return n;
+		if (m & 0xff)
+			return (size_t)__builtin_ctz(m);
+		return n - 8 + (size_t)__builtin_ctz(m >> 8);
+	}
+	if (n >= 4) {
+		uint32_t a, b;
+		memcpy(&a, s, 4);
+		memcpy(&b, s + n - 4, 4);
+		memcpy(o, &a, 4);
+		memcpy(o + n - 4, &b, 4);
+		m = vec_hits(_mm_set_epi32(0, 0, (int)b, (int)a)) & 0xff;
+		if (!m)
+			return n;
+		if (m & 0xf)
+			return (size_t)__builtin_ctz(m);
+		return n - 4 + (size_t)__builtin_ctz(m >> 4);
+	}
+	size_t i = 0;
+	while (i < n && json_class[(uint8_t)s[i]] == 0) {
+		o[i] = s[i];
 		i++;
+	}
 	return i;
 }
 
-void jsonw_strn(struct jsonw *w, const char *s, size_t n)
-{
-	if (!s) {
-		jsonw_raw(w, "null", 4);
-		return;
-	}
-	const uint8_t *p = (const uint8_t *)s;
-	size_t i = plain_prefix(p, n);
+#else  /* portable: eight bytes per step in a word */
 
-	/* the common case: nothing to escape, one copy between the quotes */
-	if (i == n) {
-		if (!jsonw_grow(w, n + 2))
-			return;
-		char *o = w->buf + w->len;
-		o[0] = '"';
-		memcpy(o + 1, s, n);
-		o[n + 1] = '"';
-		w->len += n + 2;
-		return;
-	}
-	/* worst case 6 bytes out per byte in: reserve once when it fits */
-	jsonw_grow(w, n + 2);
-	jsonw_ch(w, '"');
-	jsonw_raw(w, s, i);
-	while (i < n) {
-		size_t run = i;
-		while (run < n && json_class[p[run]] == 0)
-			run++;
-		if (run > i) {
-			jsonw_raw(w, s + i, run - i);
-			i = run;
-			if (i == n)
-				break;
+/*
+ * Nonzero when a byte of the word is not copied as is: >= 0x80, < 0x20,
+ * '"' or '\\' (the usual SWAR zero-byte tests; a flagged word always
+ * holds a real hit, the table then finds the exact byte).
+ */
+#define ONES64 0x0101010101010101ULL
+#define HIGH64 0x8080808080808080ULL
+static inline uint64_t word_hit(uint64_t x)
+{
+	uint64_t q = x ^ (ONES64 * '"'), b = x ^ (ONES64 * '\\');
+
+	return (x | ((x - ONES64 * 0x20) & ~x) |
+		((q - ONES64) & ~q) | ((b - ONES64) & ~b)) & HIGH64;
+}
+
+/* as above: only plain bytes are written to o here */
+static inline size_t copy_plain(char *o, const char *s, size_t n)
+{
+	size_t i = 0;
+
+	if (n >= 8) {
+		uint64_t x;
+		for (; i + 8 <= n; i += 8) {
+			memcpy(&x, s + i, 8);
+			if (word_hit(x))
+				goto bytes;
+			memcpy(o + i, &x, 8);
 		}
+		if (i == n)
+			return n;
+		memcpy(&x, s + n - 8, 8);
+		if (!word_hit(x)) {
+			memcpy(o + n - 8, &x, 8);
+			return n;
+		}
+	}
+bytes:
+	while (i < n && json_class[(uint8_t)s[i]] == 0) {
+		o[i] = s[i];
+		i++;
+	}
+	return i;
+}
+#endif
+
+char *jsonw_put_strn(char *o, const char *s, size_t n)
+{
+	if (!s)
+		return JSONW_LIT(o, "null");
+	const uint8_t *p = (const uint8_t *)s;
+	size_t i = 0;
+
+	*o++ = '"';
+	for (;;) {
+		size_t run = copy_plain(o, s + i, n - i);
+		o += run;
+		i += run;
+		if (i >= n)
+			break;
 		uint8_t c = p[i];
 		size_t bad = 0, ok;
 		switch (json_class[c]) {
 		case 1:
-			json_escape_byte(w, c);
+			o = put_escape(o, c);
 			i++;
 			break;
 		case 2:
 			ok = utf8_seq(p + i, n - i, &bad);
 			if (ok) {
-				jsonw_raw(w, s + i, ok);
+				memcpy(o, s + i, ok);
+				o += ok;
 				i += ok;
 				break;
 			}
-			jsonw_raw(w, "\xef\xbf\xbd", 3);
+			o = JSONW_LIT(o, "\xef\xbf\xbd");
 			i += bad;
 			break;
 		default:
-			jsonw_raw(w, "\xef\xbf\xbd", 3);
+			o = JSONW_LIT(o, "\xef\xbf\xbd");
 			i++;
 			break;
 		}
 	}
-	jsonw_ch(w, '"');
+	*o++ = '"';
+	return o;
+}
+
+void jsonw_strn(struct jsonw *w, const char *s, size_t n)
+{
+	char *o = jsonw_begin(w, jsonw_str_room(s ? n : 0));
+
+	if (o)
+		jsonw_end(w, jsonw_put_strn(o, s, n));
 }
 
 void jsonw_str(struct jsonw *w, const char *s)

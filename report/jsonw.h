@@ -181,4 +181,57 @@ static inline void jsonw_kv_null(struct jsonw *w, const char *key)
 /* a value already formatted as JSON (number text, nested object) */
 void jsonw_kv_rawval(struct jsonw *w, const char *key, const char *json);
 
+/*
+ * Writing through a pointer, for records of a fixed shape: the caller
+ * reserves a bound for the whole record once (jsonw_begin), writes with
+ * the jsonw_put_* functions, which check nothing, and hands the end back
+ * (jsonw_end).  Each put_ states the room it may use.
+ */
+/* room for n more bytes and where they start; NULL when the line failed */
+static inline char *jsonw_begin(struct jsonw *w, size_t n)
+{
+	if (!jsonw_grow(w, n))
+		return NULL;
+	return w->buf + w->len;
+}
+
+static inline void jsonw_end(struct jsonw *w, char *p)
+{
+	w->len = (size_t)(p - w->buf);
+}
+
+/* a string literal: its length is a constant (no strlen, no call) */
+#define JSONW_LIT(p, lit) \
+	(memcpy((p), "" lit, sizeof(lit) - 1), (p) + sizeof(lit) - 1)
+
+/* saturating sum of room (a giant string fails the grow, never wraps) */
+static inline size_t jsonw_room_add(size_t a, size_t b)
+{
+	return a + b < a ? SIZE_MAX : a + b;
+}
+
+/* the most jsonw_put_strn writes for n bytes: "null" or quotes and up to
+   six bytes per byte (\u00XX) */
+static inline size_t jsonw_str_room(size_t n)
+{
+	return n > (SIZE_MAX - 4) / 6 ? SIZE_MAX : 6 * n + 4;
+}
+
+#define JSONW_U64_ROOM 20
+/* v in decimal; room JSONW_U64_ROOM */
+char *jsonw_put_u64(char *p, uint64_t v);
+/* v in decimal with its sign; room JSONW_U64_ROOM + 1 */
+static inline char *jsonw_put_i64(char *p, int64_t v)
+{
+	if (v >= 0)
+		return jsonw_put_u64(p, (uint64_t)v);
+	*p = '-';
+	/* -(v+1)+1 avoids overflow on INT64_MIN */
+	return jsonw_put_u64(p + 1, (uint64_t)(-(v + 1)) + 1);
+}
+/* v zero-padded (or cut) to width digits; room width */
+char *jsonw_put_u64_pad(char *p, uint64_t v, int width);
+/* jsonw_strn's output (s NULL: null); room jsonw_str_room(n) */
+char *jsonw_put_strn(char *p, const char *s, size_t n);
+
 #endif
