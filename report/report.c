@@ -219,20 +219,56 @@ void rep_ip(char out[REP_IP_MAX], int family, const uint8_t *ip)
 		snprintf(out, REP_IP_MAX, "-");
 }
 
+/*
+ * A direct-mapped cache: formatting an IPv6 address costs a few hundred
+ * instructions, looking it up a few dozen, and the two addresses of a
+ * connection come back for each of its transactions.  The text is copied
+ * at its full size (a constant, so no call), the end moved by its length.
+ */
+char *rep_put_ip(struct report_writer *w, char *p, int family, const uint8_t *ip)
+{
+	uint8_t key[16] = { 0 };
+	bool v6 = family == AF_INET6;
+	uint64_t a, b;
+
+	if (v6)
+		memcpy(key, ip, 16);
+	else
+		memcpy(key, ip, 4);
+	memcpy(&a, key, 8);
+	memcpy(&b, key + 8, 8);
+	uint64_t h = ((a * 0x9e3779b97f4a7c15ULL) ^ b ^ v6) * 0xff51afd7ed558ccdULL;
+	struct rep_ip_text *e = &w->ip_cache[h >> 56 & (REP_IP_CACHE - 1)];
+
+	if (!e->len || e->v6 != v6 || memcmp(e->ip, key, 16) != 0) {
+		rep_ip(e->text, family, ip);
+		e->len = (uint8_t)strlen(e->text);
+		e->v6 = v6;
+		memcpy(e->ip, key, 16);
+	}
+	memcpy(p, e->text, REP_IP_MAX);
+	return p + e->len;
+}
+
 /* v in exactly width digits (jsonw_u64_pad's rule: leading zeros, higher
    digits dropped); returns the end */
 static char *pad_digits(char *p, uint64_t v, int width)
 {
-	for (int i = width - 1; i >= 0; i--) {
-		p[i] = (char)('0' + v % 10);
-		v /= 10;
-	}
-	return p + width;
+	return jsonw_put_u64_pad(p, v, width);
 }
 
 void rep_iso_time(struct report_writer *w, uint64_t ts_us, const char *suffix)
 {
 	struct jsonw *o = &w->jw;
+	char *p = jsonw_begin(o, REP_ISO_LEN);
+
+	if (p)
+		jsonw_end(o, rep_put_iso(w, p, ts_us));
+	jsonw_cstr(o, suffix);
+}
+
+char *rep_put_iso(struct report_writer *w, char *out, uint64_t ts_us)
+{
 	time_t sec = (time_t)(ts_us / 1000000u);
 
 	/* the part up to the second is the same for a whole second of
@@ -255,9 +291,8 @@ void rep_iso_time(struct report_writer *w, uint64_t ts_us, const char *suffix)
 		w->iso_of = sec;
 		w->iso_valid = true;
 	}
-	jsonw_raw(o, w->iso, sizeof(w->iso));
-	jsonw_u64_pad(o, ts_us % 1000000u, 6);
-	jsonw_cstr(o, suffix);
+	memcpy(out, w->iso, sizeof(w->iso));
+	return jsonw_put_u64_pad(out + sizeof(w->iso), ts_us % 1000000u, 6);
 }
 
 void rep_clf_time(struct report_writer *w, uint64_t ts_us)

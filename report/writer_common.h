@@ -15,6 +15,7 @@
 
 #define W3C_FIELDS_MAX 64
 #define REP_IP_MAX 48          /* INET6_ADDRSTRLEN and then some */
+#define REP_IP_CACHE 256       /* a power of two */
 
 struct report_writer;
 
@@ -48,6 +49,15 @@ struct report_writer {
 
 	struct report_counts counts;
 
+	/* address texts by address bytes (rep_put_ip): every transaction of
+	   a connection prints the same two */
+	struct rep_ip_text {
+		uint8_t ip[16];      /* IPv4: 4 bytes, then zeros */
+		bool v6;
+		uint8_t len;         /* 0: empty slot */
+		char text[REP_IP_MAX];
+	} ip_cache[REP_IP_CACHE];
+
 	/* w3c: chosen fields */
 	int w3c_fields[W3C_FIELDS_MAX];
 	int w3c_nfields;
@@ -69,8 +79,14 @@ extern const char *const rep_wday[7];
 /* text form of an address (inet_ntop: IPv6 compressed) */
 void rep_ip(char out[REP_IP_MAX], int family, const uint8_t *ip);
 
+/* rep_ip's text at p (room REP_IP_MAX), from a cache; returns the end */
+char *rep_put_ip(struct report_writer *w, char *p, int family, const uint8_t *ip);
+
 /* "2024-07-11T09:12:03.123456" + suffix ("Z", "+0000") */
 void rep_iso_time(struct report_writer *w, uint64_t ts_us, const char *suffix);
+/* the same without a suffix at p (room REP_ISO_LEN); returns the end */
+#define REP_ISO_LEN 26
+char *rep_put_iso(struct report_writer *w, char *p, uint64_t ts_us);
 /* "10/Oct/2000:13:55:36 +0000" (Apache %t without the brackets) */
 void rep_clf_time(struct report_writer *w, uint64_t ts_us);
 

@@ -2,6 +2,11 @@
  * writer_json.c - the contract's records (DESIGN.md), Suricata-EVE-like:
  * one compact object per line, nested "http" and "auth" objects.
  * The key list is in report.h.
+ *
+ * A record has a fixed shape, so it is written as a template: the room
+ * for the whole line is reserved once (the strings' worst case plus
+ * JSON_REC_FIXED), then every run of keys and punctuation between two
+ * values is one literal copied at a constant length.
  */
 #include <string.h>
 #include <sys/socket.h>
@@ -22,23 +27,74 @@ static const struct {
 	{ HTTP_ANOM_PIPELINE_CAP, "pipeline_cap" },
 };
 
-static void json_endpoints(struct jsonw *o, int family,
+/*
+ * Room for everything in a record but its strings: the literals (under
+ * 900 bytes in either record), at most 21 bytes per number, the time
+ * (REP_ISO_LEN) and REP_IP_MAX per address; 2048 leaves a margin for
+ * keys added later.
+ */
+#define JSON_REC_FIXED 2048
+
+struct sv {
+	const char *s;       /* NULL: null */
+	size_t n;
+};
+
+static inline struct sv sv_of(const char *s)
+{
+	return (struct sv){ s, s ? strlen(s) : 0 };
+}
+
+/* NULL for "" too (the snake_case user / domain / workstation) */
+static inline struct sv sv_nonempty(const char *s)
+{
+	return sv_of(rep_empty(s) ? NULL : s);
+}
+
+static inline struct sv sv_hstr(const struct http_str *h)
+{
+	return (struct sv){ h->s, h->s ? h->len : 0 };
+}
+
+static size_t sv_room(const struct sv *v, size_t count)
+{
+	size_t room = JSON_REC_FIXED;
+
+	for (size_t i = 0; i < count; i++)
+		room = jsonw_room_add(room, jsonw_str_room(v[i].n));
+	return room;
+}
+
+static inline char *put_sv(char *p, struct sv v)
+{
+	return jsonw_put_strn(p, v.s, v.n);
+}
+
+static inline char *put_bool(char *p, bool v)
+{
+	return v ? JSONW_LIT(p, "true") : JSONW_LIT(p, "false");
+}
+
+/* v, or null when it is none */
+static inline char *put_opt_int(char *p, int v, int none)
+{
+	return v == none ? JSONW_LIT(p, "null") : jsonw_put_i64(p, v);
+}
+
+/* "src_ip":...,"dest_port":N -- the same in both records; the caller
+   wrote the ',' and the key's opening quote is ours */
+static char *put_endpoints(struct report_writer *w, char *p, int family,
 			   const uint8_t *cli, uint16_t cport,
 			   const uint8_t *srv, uint16_t sport)
 {
-	char ip[REP_IP_MAX];
-
-	rep_ip(ip, family, cli);
-	jsonw_kv_str(o, "src_ip", ip);
-	jsonw_kv_u64(o, "src_port", cport);
-	rep_ip(ip, family, srv);
-	jsonw_kv_str(o, "dest_ip", ip);
-	jsonw_kv_u64(o, "dest_port", sport);
-}
-
-static void json_hstr(struct jsonw *o, const char *key, const struct http_str *s)
-{
-	jsonw_kv_strn(o, key, s->s, s->s ? s->len : 0);
+	p = JSONW_LIT(p, "\"src_ip\":\"");
+	p = rep_put_ip(w, p, family, cli);
+	p = JSONW_LIT(p, "\",\"src_port\":");
+	p = jsonw_put_u64(p, cport);
+	p = JSONW_LIT(p, ",\"dest_ip\":\"");
+	p = rep_put_ip(w, p, family, srv);
+	p = JSONW_LIT(p, "\",\"dest_port\":");
+	return jsonw_put_u64(p, sport);
 }
 
 /* "anomaly": the http bits' names and the handshake layer's names */
@@ -66,153 +122,254 @@ static void json_anomaly(struct report_writer *w, const struct as_http *r)
 		jsonw_kv_bool(&w->jw, "gap", true);
 }
 
-/* inline: the key stays a constant (no strlen per record) */
-static inline void json_opt_int(struct jsonw *o, const char *key, int v, int none)
-{
-	if (v == none)
-		jsonw_kv_null(o, key);
-	else
-		jsonw_kv_i64(o, key, v);
-}
 
-static void json_http_obj(struct jsonw *o, const struct http_tx *tx)
+enum {
+	H_HOST, H_URL, H_METHOD, H_PROTOCOL, H_UA, H_REFERER, H_XFF,
+	H_SCHEME, H_MECH, H_USER, H_RESULT, H_DOMAIN, H_WORKSTATION,
+	H_PWTYPE, H_SNAME, H_REALM, H_NSTR
+};
+
+static char *put_http(struct report_writer *w, char *p, const struct as_http *r,
+		      const struct sv *v)
 {
-	jsonw_obj_open(o, "http");
-	json_hstr(o, "hostname", &tx->host);
-	json_hstr(o, "url", &tx->url);
-	jsonw_kv_str(o, "method", tx->method);
-	jsonw_kv_str(o, "protocol", tx->protocol[0] ? tx->protocol : NULL);
-	if (tx->status < 0)
-		jsonw_kv_null(o, "status");
-	else
-		jsonw_kv_i64(o, "status", tx->status);
-	json_hstr(o, "user_agent", &tx->user_agent);
-	json_hstr(o, "referer", &tx->referer);
-	json_hstr(o, "x_forwarded_for", &tx->x_forwarded_for);
-	jsonw_kv_u64(o, "length", tx->resp_body_bytes);
-	jsonw_kv_u64(o, "request_bytes", tx->req_bytes);
-	jsonw_kv_u64(o, "response_bytes", tx->resp_bytes);
+	const struct http_tx *tx = r->tx;
+
+	p = JSONW_LIT(p, "{\"timestamp\":\"");
+	p = rep_put_iso(w, p, tx->req_ts_us);
+	p = JSONW_LIT(p, "Z\",\"flow_id\":");
+	p = jsonw_put_u64(p, tx->flow_id);
+	p = JSONW_LIT(p, ",\"event_type\":\"http\",\"tx_id\":");
+	p = jsonw_put_u64(p, tx->tx_id);
+	*p++ = ',';
+	p = put_endpoints(w, p, tx->family, tx->cli_ip, tx->cli_port,
+			  tx->srv_ip, tx->srv_port);
+
+	p = JSONW_LIT(p, ",\"http\":{\"hostname\":");
+	p = put_sv(p, v[H_HOST]);
+	p = JSONW_LIT(p, ",\"url\":");
+	p = put_sv(p, v[H_URL]);
+	p = JSONW_LIT(p, ",\"method\":");
+	p = put_sv(p, v[H_METHOD]);
+	p = JSONW_LIT(p, ",\"protocol\":");
+	p = put_sv(p, v[H_PROTOCOL]);
+	p = JSONW_LIT(p, ",\"status\":");
+	p = tx->status < 0 ? JSONW_LIT(p, "null") : jsonw_put_i64(p, tx->status);
+	p = JSONW_LIT(p, ",\"user_agent\":");
+	p = put_sv(p, v[H_UA]);
+	p = JSONW_LIT(p, ",\"referer\":");
+	p = put_sv(p, v[H_REFERER]);
+	p = JSONW_LIT(p, ",\"x_forwarded_for\":");
+	p = put_sv(p, v[H_XFF]);
+	p = JSONW_LIT(p, ",\"length\":");
+	p = jsonw_put_u64(p, tx->resp_body_bytes);
+	p = JSONW_LIT(p, ",\"request_bytes\":");
+	p = jsonw_put_u64(p, tx->req_bytes);
+	p = JSONW_LIT(p, ",\"response_bytes\":");
+	p = jsonw_put_u64(p, tx->resp_bytes);
+	p = JSONW_LIT(p, ",\"time_taken_ms\":");
 	int64_t ms = rep_time_taken_ms(tx);
-	if (ms < 0)
-		jsonw_kv_null(o, "time_taken_ms");
-	else
-		jsonw_kv_i64(o, "time_taken_ms", ms);
-	jsonw_obj_close(o);
-}
+	p = ms < 0 ? JSONW_LIT(p, "null") : jsonw_put_i64(p, ms);
 
-static void json_auth_obj(struct jsonw *o, const struct as_http *r)
-{
-	jsonw_obj_open(o, "auth");
-	jsonw_kv_str(o, "scheme", r->scheme);
-	jsonw_kv_str(o, "mech", r->mech);
-	jsonw_kv_bool(o, "proxy", r->proxy);
-	jsonw_kv_str(o, "user", rep_empty(r->user) ? NULL : r->user);
-	jsonw_kv_str(o, "result", r->result);
-	jsonw_kv_str(o, "domain", rep_empty(r->domain) ? NULL : r->domain);
-	jsonw_kv_str(o, "workstation",
-		     rep_empty(r->workstation) ? NULL : r->workstation);
-	jsonw_kv_str(o, "password_type", r->password_type);
-	jsonw_kv_bool(o, "inherited", r->inherited);
-	jsonw_kv_bool(o, "credentials", r->credentials);
-	json_opt_int(o, "ntlm_type", r->ntlm_type, 0);
-	json_opt_int(o, "challenge", r->challenge_type, 0);
-	if (r->handshake_id)
-		jsonw_kv_u64(o, "handshake_id", r->handshake_id);
-	else
-		jsonw_kv_null(o, "handshake_id");
-	jsonw_kv_str(o, "krb_sname", r->krb_sname);
-	jsonw_kv_str(o, "krb_realm", r->krb_realm);
-	json_opt_int(o, "krb_etype", r->krb_etype, -1);
-	jsonw_obj_close(o);
+	p = JSONW_LIT(p, "},\"auth\":{\"scheme\":");
+	p = put_sv(p, v[H_SCHEME]);
+	p = JSONW_LIT(p, ",\"mech\":");
+	p = put_sv(p, v[H_MECH]);
+	p = JSONW_LIT(p, ",\"proxy\":");
+	p = put_bool(p, r->proxy);
+	p = JSONW_LIT(p, ",\"user\":");
+	p = put_sv(p, v[H_USER]);
+	p = JSONW_LIT(p, ",\"result\":");
+	p = put_sv(p, v[H_RESULT]);
+	p = JSONW_LIT(p, ",\"domain\":");
+	p = put_sv(p, v[H_DOMAIN]);
+	p = JSONW_LIT(p, ",\"workstation\":");
+	p = put_sv(p, v[H_WORKSTATION]);
+	p = JSONW_LIT(p, ",\"password_type\":");
+	p = put_sv(p, v[H_PWTYPE]);
+	p = JSONW_LIT(p, ",\"inherited\":");
+	p = put_bool(p, r->inherited);
+	p = JSONW_LIT(p, ",\"credentials\":");
+	p = put_bool(p, r->credentials);
+	p = JSONW_LIT(p, ",\"ntlm_type\":");
+	p = put_opt_int(p, r->ntlm_type, 0);
+	p = JSONW_LIT(p, ",\"challenge\":");
+	p = put_opt_int(p, r->challenge_type, 0);
+	p = JSONW_LIT(p, ",\"handshake_id\":");
+	p = r->handshake_id ? jsonw_put_u64(p, r->handshake_id) : JSONW_LIT(p, "null");
+	p = JSONW_LIT(p, ",\"krb_sname\":");
+	p = put_sv(p, v[H_SNAME]);
+	p = JSONW_LIT(p, ",\"krb_realm\":");
+	p = put_sv(p, v[H_REALM]);
+	p = JSONW_LIT(p, ",\"krb_etype\":");
+	p = put_opt_int(p, r->krb_etype, -1);
+	*p++ = '}';
+	return p;
 }
 
 static void json_http(struct report_writer *w, const struct as_http *r)
 {
 	struct jsonw *o = &w->jw;
 	const struct http_tx *tx = r->tx;
+	struct sv v[H_NSTR];
+
+	v[H_HOST] = sv_hstr(&tx->host);
+	v[H_URL] = sv_hstr(&tx->url);
+	v[H_METHOD] = sv_of(tx->method);
+	v[H_PROTOCOL] = sv_of(tx->protocol[0] ? tx->protocol : NULL);
+	v[H_UA] = sv_hstr(&tx->user_agent);
+	v[H_REFERER] = sv_hstr(&tx->referer);
+	v[H_XFF] = sv_hstr(&tx->x_forwarded_for);
+	v[H_SCHEME] = sv_of(r->scheme);
+	v[H_MECH] = sv_of(r->mech);
+	v[H_USER] = sv_nonempty(r->user);
+	v[H_RESULT] = sv_of(r->result);
+	v[H_DOMAIN] = sv_nonempty(r->domain);
+	v[H_WORKSTATION] = sv_nonempty(r->workstation);
+	v[H_PWTYPE] = sv_of(r->password_type);
+	v[H_SNAME] = sv_of(r->krb_sname);
+	v[H_REALM] = sv_of(r->krb_realm);
 
 	jsonw_reset(o);
-	jsonw_obj_open(o, NULL);
-	jsonw_key(o, "timestamp");
-	jsonw_ch(o, '"');
-	rep_iso_time(w, tx->req_ts_us, "Z\"");
-	jsonw_kv_u64(o, "flow_id", tx->flow_id);
-	jsonw_kv_str(o, "event_type", "http");
-	jsonw_kv_u64(o, "tx_id", tx->tx_id);
-	json_endpoints(o, tx->family, tx->cli_ip, tx->cli_port,
-		       tx->srv_ip, tx->srv_port);
-	json_http_obj(o, tx);
-	json_auth_obj(o, r);
+	char *p = jsonw_begin(o, sv_room(v, H_NSTR));
+	if (p) {
+		jsonw_end(o, put_http(w, p, r, v));
+		o->need_comma = true;
+	}
 	json_anomaly(w, r);
 	jsonw_obj_close(o);
 	rep_flush(w);
 }
 
+enum {
+	A_STATUS, A_AUTHDESC, A_CDOMAIN, A_CACCOUNT, A_CWORKSTATION, A_CPWTYPE,
+	A_RESULT, A_SCHEME, A_MECH, A_USER, A_DOMAIN, A_PWTYPE,
+	A_NB_DOMAIN, A_NB_COMPUTER, A_DNS_DOMAIN, A_DNS_COMPUTER,
+	A_SNAME, A_REALM, A_METHOD, A_URL, A_HOST, A_ANOMALY, A_NSTR
+};
+
+/* "ipv4:1.2.3.4:80" */
+static char *put_samba_addr(struct report_writer *w, char *p, int family,
+			    const uint8_t *ip, uint16_t port)
+{
+	*p++ = '"';
+	p = family == AF_INET6 ? JSONW_LIT(p, "ipv6:") : JSONW_LIT(p, "ipv4:");
+	p = rep_put_ip(w, p, family, ip);
+	*p++ = ':';
+	p = jsonw_put_u64(p, port);
+	*p++ = '"';
+	return p;
+}
+
+static char *put_auth(struct report_writer *w, char *p, const struct as_auth *a,
+		      const struct sv *v)
+{
+	p = JSONW_LIT(p, "{\"timestamp\":\"");
+	p = rep_put_iso(w, p, a->timestamp_us);
+	p = JSONW_LIT(p, "Z\",\"flow_id\":");
+	p = jsonw_put_u64(p, a->flow_id);
+	p = JSONW_LIT(p, ",\"event_type\":\"auth\",");
+	p = put_endpoints(w, p, a->family, a->cli_ip, a->cli_port,
+			  a->srv_ip, a->srv_port);
+
+	/* Samba's Authentication event names (seed 003) */
+	p = JSONW_LIT(p, ",\"auth\":{\"status\":");
+	p = put_sv(p, v[A_STATUS]);
+	p = JSONW_LIT(p, ",\"serviceDescription\":\"HTTP\",\"authDescription\":");
+	p = put_sv(p, v[A_AUTHDESC]);
+	p = JSONW_LIT(p, ",\"clientDomain\":");
+	p = put_sv(p, v[A_CDOMAIN]);
+	p = JSONW_LIT(p, ",\"clientAccount\":");
+	p = put_sv(p, v[A_CACCOUNT]);
+	p = JSONW_LIT(p, ",\"workstation\":");
+	p = put_sv(p, v[A_CWORKSTATION]);
+	p = JSONW_LIT(p, ",\"passwordType\":");
+	p = put_sv(p, v[A_CPWTYPE]);
+	p = JSONW_LIT(p, ",\"remoteAddress\":");
+	p = put_samba_addr(w, p, a->family, a->cli_ip, a->cli_port);
+	p = JSONW_LIT(p, ",\"localAddress\":");
+	p = put_samba_addr(w, p, a->family, a->srv_ip, a->srv_port);
+	/* ours, in the http record's names */
+	p = JSONW_LIT(p, ",\"result\":");
+	p = put_sv(p, v[A_RESULT]);
+	p = JSONW_LIT(p, ",\"scheme\":");
+	p = put_sv(p, v[A_SCHEME]);
+	p = JSONW_LIT(p, ",\"mech\":");
+	p = put_sv(p, v[A_MECH]);
+	p = JSONW_LIT(p, ",\"proxy\":");
+	p = put_bool(p, a->proxy);
+	p = JSONW_LIT(p, ",\"user\":");
+	p = put_sv(p, v[A_USER]);
+	p = JSONW_LIT(p, ",\"domain\":");
+	p = put_sv(p, v[A_DOMAIN]);
+	p = JSONW_LIT(p, ",\"password_type\":");
+	p = put_sv(p, v[A_PWTYPE]);
+	p = JSONW_LIT(p, ",\"handshake_id\":");
+	p = jsonw_put_u64(p, a->handshake_id);
+	p = JSONW_LIT(p, ",\"legs\":");
+	p = jsonw_put_i64(p, a->legs);
+	p = JSONW_LIT(p, ",\"final_status\":");
+	p = put_opt_int(p, a->final_status, -1);
+	p = JSONW_LIT(p, ",\"server_nb_domain\":");
+	p = put_sv(p, v[A_NB_DOMAIN]);
+	p = JSONW_LIT(p, ",\"server_nb_computer\":");
+	p = put_sv(p, v[A_NB_COMPUTER]);
+	p = JSONW_LIT(p, ",\"server_dns_domain\":");
+	p = put_sv(p, v[A_DNS_DOMAIN]);
+	p = JSONW_LIT(p, ",\"server_dns_computer\":");
+	p = put_sv(p, v[A_DNS_COMPUTER]);
+	p = JSONW_LIT(p, ",\"krb_sname\":");
+	p = put_sv(p, v[A_SNAME]);
+	p = JSONW_LIT(p, ",\"krb_realm\":");
+	p = put_sv(p, v[A_REALM]);
+	p = JSONW_LIT(p, ",\"krb_etype\":");
+	p = put_opt_int(p, a->krb_etype, -1);
+	p = JSONW_LIT(p, ",\"method\":");
+	p = put_sv(p, v[A_METHOD]);
+	p = JSONW_LIT(p, ",\"url\":");
+	p = put_sv(p, v[A_URL]);
+	p = JSONW_LIT(p, ",\"hostname\":");
+	p = put_sv(p, v[A_HOST]);
+	*p++ = '}';
+	if (v[A_ANOMALY].s) {
+		p = JSONW_LIT(p, ",\"anomaly\":");
+		p = put_sv(p, v[A_ANOMALY]);
+	}
+	*p++ = '}';
+	return p;
+}
+
 static void json_auth(struct report_writer *w, const struct as_auth *a)
 {
 	struct jsonw *o = &w->jw;
-	char ip[REP_IP_MAX];
+	struct sv v[A_NSTR];
+
+	v[A_STATUS] = sv_of(rep_auth_status(a));
+	v[A_AUTHDESC] = sv_of(a->auth_description);
+	v[A_CDOMAIN] = sv_of(a->domain);
+	v[A_CACCOUNT] = sv_of(a->user);
+	v[A_CWORKSTATION] = sv_of(a->workstation);
+	v[A_CPWTYPE] = sv_of(a->password_type);
+	v[A_RESULT] = sv_of(a->result);
+	v[A_SCHEME] = sv_of(a->scheme);
+	v[A_MECH] = sv_of(a->mech);
+	v[A_USER] = sv_nonempty(a->user);
+	v[A_DOMAIN] = sv_nonempty(a->domain);
+	v[A_PWTYPE] = sv_of(a->password_type);
+	v[A_NB_DOMAIN] = sv_of(a->server_nb_domain);
+	v[A_NB_COMPUTER] = sv_of(a->server_nb_computer);
+	v[A_DNS_DOMAIN] = sv_of(a->server_dns_domain);
+	v[A_DNS_COMPUTER] = sv_of(a->server_dns_computer);
+	v[A_SNAME] = sv_of(a->krb_sname);
+	v[A_REALM] = sv_of(a->krb_realm);
+	v[A_METHOD] = sv_of(a->method);
+	v[A_URL] = sv_of(a->url);
+	v[A_HOST] = sv_of(a->hostname);
+	v[A_ANOMALY] = sv_nonempty(a->anomaly);
 
 	jsonw_reset(o);
-	jsonw_obj_open(o, NULL);
-	jsonw_key(o, "timestamp");
-	jsonw_ch(o, '"');
-	rep_iso_time(w, a->timestamp_us, "Z\"");
-	jsonw_kv_u64(o, "flow_id", a->flow_id);
-	jsonw_kv_str(o, "event_type", "auth");
-	json_endpoints(o, a->family, a->cli_ip, a->cli_port,
-		       a->srv_ip, a->srv_port);
-
-	jsonw_obj_open(o, "auth");
-	/* Samba's Authentication event names (seed 003) */
-	jsonw_kv_str(o, "status", rep_auth_status(a));
-	jsonw_kv_str(o, "serviceDescription", "HTTP");
-	jsonw_kv_str(o, "authDescription", a->auth_description);
-	jsonw_kv_str(o, "clientDomain", a->domain);
-	jsonw_kv_str(o, "clientAccount", a->user);
-	jsonw_kv_str(o, "workstation", a->workstation);
-	jsonw_kv_str(o, "passwordType", a->password_type);
-	rep_ip(ip, a->family, a->cli_ip);
-	jsonw_key(o, "remoteAddress");
-	jsonw_ch(o, '"');
-	jsonw_cstr(o, a->family == AF_INET6 ? "ipv6:" : "ipv4:");
-	jsonw_cstr(o, ip);
-	jsonw_ch(o, ':');
-	jsonw_u64(o, a->cli_port);
-	jsonw_ch(o, '"');
-	rep_ip(ip, a->family, a->srv_ip);
-	jsonw_key(o, "localAddress");
-	jsonw_ch(o, '"');
-	jsonw_cstr(o, a->family == AF_INET6 ? "ipv6:" : "ipv4:");
-	jsonw_cstr(o, ip);
-	jsonw_ch(o, ':');
-	jsonw_u64(o, a->srv_port);
-	jsonw_ch(o, '"');
-	/* ours, in the http record's names */
-	jsonw_kv_str(o, "result", a->result);
-	jsonw_kv_str(o, "scheme", a->scheme);
-	jsonw_kv_str(o, "mech", a->mech);
-	jsonw_kv_bool(o, "proxy", a->proxy);
-	jsonw_kv_str(o, "user", rep_empty(a->user) ? NULL : a->user);
-	jsonw_kv_str(o, "domain", rep_empty(a->domain) ? NULL : a->domain);
-	jsonw_kv_str(o, "password_type", a->password_type);
-	jsonw_kv_u64(o, "handshake_id", a->handshake_id);
-	jsonw_kv_i64(o, "legs", a->legs);
-	json_opt_int(o, "final_status", a->final_status, -1);
-	jsonw_kv_str(o, "server_nb_domain", a->server_nb_domain);
-	jsonw_kv_str(o, "server_nb_computer", a->server_nb_computer);
-	jsonw_kv_str(o, "server_dns_domain", a->server_dns_domain);
-	jsonw_kv_str(o, "server_dns_computer", a->server_dns_computer);
-	jsonw_kv_str(o, "krb_sname", a->krb_sname);
-	jsonw_kv_str(o, "krb_realm", a->krb_realm);
-	json_opt_int(o, "krb_etype", a->krb_etype, -1);
-	jsonw_kv_str(o, "method", a->method);
-	jsonw_kv_str(o, "url", a->url);
-	jsonw_kv_str(o, "hostname", a->hostname);
-	jsonw_obj_close(o);
-	if (!rep_empty(a->anomaly))
-		jsonw_kv_str(o, "anomaly", a->anomaly);
-	jsonw_obj_close(o);
+	char *p = jsonw_begin(o, sv_room(v, A_NSTR));
+	if (p)
+		jsonw_end(o, put_auth(w, p, a, v));
 	rep_flush(w);
 }
 
