@@ -63,7 +63,7 @@ char *jsonw_reserve(struct jsonw *w, size_t n)
 
 /* two digits per division: most values here are small (ports, status,
    lengths), so the loop runs once or twice */
-static const char digits2[201] =
+const char jsonw_digits2[201] =
 	"00010203040506070809101112131415161718192021222324252627282930313233343536373839"
 	"40414243444546474849505152535455565758596061626364656667686970717273747576777879"
 	"8081828384858687888990919293949596979899";
@@ -87,38 +87,21 @@ static unsigned u64_ndigits(uint64_t v)
 }
 
 /* written backwards from its last digit, in place: no copy */
-char *jsonw_put_u64(char *p, uint64_t v)
+char *jsonw_put_u64_big(char *p, uint64_t v)
 {
-	if (v < 10) {
-		*p = (char)('0' + v);
-		return p + 1;
-	}
 	char *e = p + u64_ndigits(v), *q = e;
+
 	while (v >= 100) {
 		unsigned r = (unsigned)(v % 100);
 		v /= 100;
 		q -= 2;
-		memcpy(q, digits2 + 2 * r, 2);
+		memcpy(q, jsonw_digits2 + 2 * r, 2);
 	}
 	if (v >= 10)
-		memcpy(q - 2, digits2 + 2 * v, 2);
+		memcpy(q - 2, jsonw_digits2 + 2 * v, 2);
 	else
 		q[-1] = (char)('0' + v);
 	return e;
-}
-
-char *jsonw_put_u64_pad(char *p, uint64_t v, int width)
-{
-	int i = width;
-
-	while (i >= 2) {
-		i -= 2;
-		memcpy(p + i, digits2 + 2 * (v % 100), 2);
-		v /= 100;
-	}
-	if (i == 1)
-		p[0] = (char)('0' + v % 10);
-	return p + width;
 }
 
 void jsonw_u64(struct jsonw *w, uint64_t v)
@@ -390,10 +373,8 @@ bytes:
 }
 #endif
 
-char *jsonw_put_strn(char *o, const char *s, size_t n)
+char *jsonw_put_strn_slow(char *o, const char *s, size_t n)
 {
-	if (!s)
-		return JSONW_LIT(o, "null");
 	const uint8_t *p = (const uint8_t *)s;
 	size_t i = 0;
 

@@ -217,9 +217,25 @@ static inline size_t jsonw_str_room(size_t n)
 	return n > (SIZE_MAX - 4) / 6 ? SIZE_MAX : 6 * n + 4;
 }
 
+/* "00" "01" ... "99" */
+extern const char jsonw_digits2[201];
+
 #define JSONW_U64_ROOM 20
-/* v in decimal; room JSONW_U64_ROOM */
-char *jsonw_put_u64(char *p, uint64_t v);
+char *jsonw_put_u64_big(char *p, uint64_t v);   /* v >= 100 */
+/* v in decimal; room JSONW_U64_ROOM.  Inline: most numbers in a record
+   (ports aside) are below 100 */
+static inline char *jsonw_put_u64(char *p, uint64_t v)
+{
+	if (v < 10) {
+		*p = (char)('0' + v);
+		return p + 1;
+	}
+	if (v < 100) {
+		memcpy(p, jsonw_digits2 + 2 * v, 2);
+		return p + 2;
+	}
+	return jsonw_put_u64_big(p, v);
+}
 /* v in decimal with its sign; room JSONW_U64_ROOM + 1 */
 static inline char *jsonw_put_i64(char *p, int64_t v)
 {
@@ -229,9 +245,29 @@ static inline char *jsonw_put_i64(char *p, int64_t v)
 	/* -(v+1)+1 avoids overflow on INT64_MIN */
 	return jsonw_put_u64(p + 1, (uint64_t)(-(v + 1)) + 1);
 }
-/* v zero-padded (or cut) to width digits; room width */
-char *jsonw_put_u64_pad(char *p, uint64_t v, int width);
+/* v zero-padded (or cut) to width digits; room width.  Inline: the
+   width is a constant at every caller, the loop unrolls */
+static inline char *jsonw_put_u64_pad(char *p, uint64_t v, int width)
+{
+	int i = width;
+
+	while (i >= 2) {
+		i -= 2;
+		memcpy(p + i, jsonw_digits2 + 2 * (v % 100), 2);
+		v /= 100;
+	}
+	if (i == 1)
+		p[0] = (char)('0' + v % 10);
+	return p + width;
+}
+
 /* jsonw_strn's output (s NULL: null); room jsonw_str_room(n) */
-char *jsonw_put_strn(char *p, const char *s, size_t n);
+char *jsonw_put_strn_slow(char *p, const char *s, size_t n);
+static inline char *jsonw_put_strn(char *p, const char *s, size_t n)
+{
+	if (!s)
+		return JSONW_LIT(p, "null");
+	return jsonw_put_strn_slow(p, s, n);
+}
 
 #endif

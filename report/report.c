@@ -227,24 +227,26 @@ void rep_ip(char out[REP_IP_MAX], int family, const uint8_t *ip)
  */
 char *rep_put_ip(struct report_writer *w, char *p, int family, const uint8_t *ip)
 {
-	uint8_t key[16] = { 0 };
 	bool v6 = family == AF_INET6;
-	uint64_t a, b;
+	uint64_t a = 0, b = 0;
 
-	if (v6)
-		memcpy(key, ip, 16);
-	else
-		memcpy(key, ip, 4);
-	memcpy(&a, key, 8);
-	memcpy(&b, key + 8, 8);
-	uint64_t h = ((a * 0x9e3779b97f4a7c15ULL) ^ b ^ v6) * 0xff51afd7ed558ccdULL;
-	struct rep_ip_text *e = &w->ip_cache[h >> 56 & (REP_IP_CACHE - 1)];
+	if (v6) {
+		memcpy(&a, ip, 8);
+		memcpy(&b, ip + 8, 8);
+	} else {
+		uint32_t v4;
+		memcpy(&v4, ip, 4);
+		a = v4;
+	}
+	uint64_t h = ((a * 0x9e3779b97f4a7c15ULL) ^ b) * 0xff51afd7ed558ccdULL;
+	struct rep_ip_text *e = &w->ip_cache[h >> (64 - REP_IP_CACHE_BITS)];
 
-	if (!e->len || e->v6 != v6 || memcmp(e->ip, key, 16) != 0) {
+	if (!e->len || e->ip[0] != a || e->ip[1] != b || e->v6 != v6) {
 		rep_ip(e->text, family, ip);
 		e->len = (uint8_t)strlen(e->text);
 		e->v6 = v6;
-		memcpy(e->ip, key, 16);
+		e->ip[0] = a;
+		e->ip[1] = b;
 	}
 	memcpy(p, e->text, REP_IP_MAX);
 	return p + e->len;

@@ -15,7 +15,8 @@
 
 #define W3C_FIELDS_MAX 64
 #define REP_IP_MAX 48          /* INET6_ADDRSTRLEN and then some */
-#define REP_IP_CACHE 256       /* a power of two */
+#define REP_IP_CACHE_BITS 10   /* 1024 address texts */
+#define REP_IP_CACHE (1 << REP_IP_CACHE_BITS)
 
 struct report_writer;
 
@@ -52,7 +53,7 @@ struct report_writer {
 	/* address texts by address bytes (rep_put_ip): every transaction of
 	   a connection prints the same two */
 	struct rep_ip_text {
-		uint8_t ip[16];      /* IPv4: 4 bytes, then zeros */
+		uint64_t ip[2];      /* the bytes; IPv4: 4, then zeros */
 		bool v6;
 		uint8_t len;         /* 0: empty slot */
 		char text[REP_IP_MAX];

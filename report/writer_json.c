@@ -56,13 +56,20 @@ static inline struct sv sv_hstr(const struct http_str *h)
 	return (struct sv){ h->s, h->s ? h->len : 0 };
 }
 
+/* JSON_REC_FIXED and jsonw_str_room() of each string; one string of
+   2^28 bytes or more asks for everything (the line fails, never wraps) */
 static size_t sv_room(const struct sv *v, size_t count)
 {
-	size_t room = JSON_REC_FIXED;
+	uint64_t sum = 0, any = 0;
 
-	for (size_t i = 0; i < count; i++)
-		room = jsonw_room_add(room, jsonw_str_room(v[i].n));
-	return room;
+	for (size_t i = 0; i < count; i++) {
+		sum += v[i].n;
+		any |= v[i].n;
+	}
+	if (any >> 28)
+		return SIZE_MAX;
+	uint64_t room = JSON_REC_FIXED + 6 * sum + 4 * (uint64_t)count;
+	return room > SIZE_MAX ? SIZE_MAX : (size_t)room;
 }
 
 static inline char *put_sv(char *p, struct sv v)
@@ -103,6 +110,8 @@ static void json_anomaly(struct report_writer *w, const struct as_http *r)
 	struct jsonw *s = &w->scratch;
 	unsigned bits = r->tx->anomalies;
 
+	if (!bits && rep_empty(r->anomaly))
+		return;
 	jsonw_reset(s);
 	for (size_t i = 0; i < sizeof(http_anoms) / sizeof(http_anoms[0]); i++) {
 		if (!(bits & http_anoms[i].bit))
