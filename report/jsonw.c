@@ -18,12 +18,12 @@ void jsonw_free(struct jsonw *w)
 {
 	free(w->buf);
 	w->buf = NULL;
-	w->len = w->cap = 0;
+	w->len = w->cap = w->line = 0;
 }
 
 void jsonw_reset(struct jsonw *w)
 {
-	w->len = 0;
+	w->len = w->line;
 	w->failed = false;
 	w->need_comma = false;
 }
@@ -133,14 +133,34 @@ void jsonw_u64_pad(struct jsonw *w, uint64_t v, int width)
 
 int jsonw_flush(struct jsonw *w, FILE *out)
 {
+	int rc = jsonw_end_line(w);
+
+	if (jsonw_write(w, out) != 0)
+		rc = -1;
+	return rc;
+}
+
+int jsonw_end_line(struct jsonw *w)
+{
 	jsonw_ch(w, '\n');
 	if (w->failed) {
 		jsonw_reset(w);
 		return -1;
 	}
-	size_t n = w->len;
-	size_t put = fwrite(w->buf, 1, n, out);
+	w->line = w->len;
 	jsonw_reset(w);
+	return 0;
+}
+
+int jsonw_write(struct jsonw *w, FILE *out)
+{
+	size_t n = w->line;
+	size_t put = n ? fwrite(w->buf, 1, n, out) : 0;
+
+	/* a line begun meanwhile (none today) moves to the front */
+	memmove(w->buf, w->buf + n, w->len - n);
+	w->len -= n;
+	w->line = 0;
 	return put == n ? 0 : -1;
 }
 

@@ -34,6 +34,8 @@
 struct jsonw {
 	char *buf;
 	size_t len, cap;
+	size_t line;          /* start of the line being built: the whole
+				 lines before it wait for jsonw_write */
 	bool failed;          /* allocation failed for this line */
 	bool need_comma;      /* a member was written in the open object */
 	bool spaced;          /* ", " and ": " (jansson's default look) */
@@ -43,9 +45,14 @@ void jsonw_init(struct jsonw *w, bool spaced);
 void jsonw_free(struct jsonw *w);
 /* start a new line, keeping the buffer */
 void jsonw_reset(struct jsonw *w);
-/* append '\n' and fwrite the line at once; -1 when the line failed or
-   the write fell short */
+/* append '\n' and fwrite the line (with any lines waiting before it)
+   at once; -1 when the line failed or the write fell short */
 int jsonw_flush(struct jsonw *w, FILE *out);
+/* append '\n' and keep the line, to be written later with the others
+   by jsonw_write; -1 (and the line dropped) when it failed */
+int jsonw_end_line(struct jsonw *w);
+/* fwrite the whole lines kept so far in one go; -1 when it fell short */
+int jsonw_write(struct jsonw *w, FILE *out);
 
 /* room for n more bytes; false (and the line marked failed) when not */
 bool jsonw_grow_slow(struct jsonw *w, size_t n);

@@ -1,10 +1,13 @@
 /*
  * report.c - format dispatch and what the writers share; see report.h.
  */
+#include <stdio_ext.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 #include <arpa/inet.h>
 #include <sys/socket.h>
+#include <sys/stat.h>
 
 #include "writer_common.h"
 
@@ -27,6 +30,41 @@ const char *const rep_month[12] = {
 const char *const rep_wday[7] = {
 	"Sun", "Mon", "Tue", "Wed", "Thu", "Fri", "Sat",
 };
+
+#define REP_BATCH_MAX 65536
+
+/*
+ * How many bytes of whole lines may wait before they go to out: what
+ * stdio itself would buffer (glibc sizes a FILE's buffer by st_blksize),
+ * so the lines reach the file descriptor about when they did one fwrite
+ * a line; 0 (each line at once) for a terminal and for a FILE the caller
+ * made line buffered or unbuffered (glibc gives those a 1-byte buffer).
+ */
+static size_t rep_batch_for(FILE *out)
+{
+	struct stat st;
+	int fd = out ? fileno(out) : -1;
+
+	if (fd < 0 || isatty(fd) || __flbf(out) || __fbufsize(out) == 1)
+		return 0;
+	if (fstat(fd, &st) != 0 || st.st_blksize <= 0)
+		return BUFSIZ;
+	if (st.st_blksize > REP_BATCH_MAX)
+		return REP_BATCH_MAX;
+	return (size_t)st.st_blksize;
+}
+
+/* the lines waiting, in one fwrite */
+static void rep_write(struct report_writer *w)
+{
+	if (!w->batch_lines)
+		return;
+	if (jsonw_write(&w->jw, w->out) == 0)
+		w->counts.lines += w->batch_lines;
+	else
+		w->counts.failed += w->batch_lines;
+	w->batch_lines = 0;
+}
 
 static void report_err(const struct report_opts *o, const char *msg)
 {
@@ -59,6 +97,7 @@ struct report_writer *report_open(const char *format, FILE *out,
 	}
 	w->ops = ops;
 	w->out = out;
+	w->batch_bytes = rep_batch_for(out);
 	if (opts)
 		w->opts = *opts;
 	jsonw_init(&w->jw, ops->spaced_json);
@@ -93,15 +132,19 @@ void report_raw_json(struct report_writer *w, const char *line)
 	jsonw_reset(&w->jw);
 	jsonw_raw(&w->jw, line, n);
 	rep_flush(w);
+	rep_write(w);
 }
 
 void report_set_output(struct report_writer *w, FILE *out)
 {
 	if (!w)
 		return;
-	if (w->out)
+	if (w->out) {
+		rep_write(w);
 		fflush(w->out);
+	}
 	w->out = out;
+	w->batch_bytes = rep_batch_for(out);
 	/* a new file needs its own #Software / #Fields header */
 	w->header_done = false;
 }
@@ -110,15 +153,19 @@ void report_close(struct report_writer *w)
 {
 	if (!w)
 		return;
-	if (w->out)
+	if (w->out) {
+		rep_write(w);
 		fflush(w->out);
+	}
 	jsonw_free(&w->jw);
 	jsonw_free(&w->scratch);
 	free(w);
 }
 
-const struct report_counts *report_get_counts(const struct report_writer *w)
+const struct report_counts *report_get_counts(struct report_writer *w)
 {
+	if (w->out)
+		rep_write(w);
 	return &w->counts;
 }
 
@@ -126,10 +173,13 @@ const struct report_counts *report_get_counts(const struct report_writer *w)
 
 void rep_flush(struct report_writer *w)
 {
-	if (jsonw_flush(&w->jw, w->out) == 0)
-		w->counts.lines++;
-	else
+	if (jsonw_end_line(&w->jw) != 0) {
 		w->counts.failed++;
+		return;
+	}
+	w->batch_lines++;
+	if (w->jw.line >= w->batch_bytes)
+		rep_write(w);
 }
 
 const struct tm *rep_gmtime(struct report_writer *w, uint64_t ts_us)

@@ -6,9 +6,15 @@
  * would have written.  The json writer is the contract of DESIGN.md.
  *
  * What a caller may rely on:
- *  - each call writes whole lines (never a partial line), so a reader
- *    tailing the file never sees half a record: a line is built in a
- *    reused buffer and handed to one fwrite;
+ *  - lines are handed to the FILE only whole (a line that cannot be
+ *    built entirely is dropped and counted, never cut): each is built in
+ *    a reused buffer, where the lines wait until a stdio buffer's worth
+ *    (the file's block size, at most 64 KiB) is there, then go in one
+ *    fwrite -- about when stdio would have written them to the file
+ *    anyway.  A terminal, or a FILE made line buffered or unbuffered by
+ *    the caller, gets each line at once.  report_raw_json,
+ *    report_set_output, report_get_counts and report_close hand over the
+ *    lines waiting first, so a caller may fflush the FILE after them;
  *  - every byte from the wire is escaped for the format (JSON escapes with
  *    invalid UTF-8 replaced; W3C '+' for space; Apache's \xhh escaping),
  *    so one record is one line in every format;
@@ -95,7 +101,8 @@ struct report_counts {
 	uint64_t lines;     /* records written (a # header block counts one) */
 	uint64_t failed;    /* records lost: out of memory or a failed write */
 };
-const struct report_counts *report_get_counts(const struct report_writer *w);
+/* (the lines waiting are written first, so the counts are final) */
+const struct report_counts *report_get_counts(struct report_writer *w);
 
 /* the list of format names, NULL-terminated, for --help */
 extern const char *const report_formats[];

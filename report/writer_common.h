@@ -49,6 +49,10 @@ struct report_writer {
 	bool iso_valid;
 
 	struct report_counts counts;
+	/* whole lines kept in jw until batch_bytes are there (0: each line
+	   at once); how many, to count them when written */
+	size_t batch_bytes;
+	uint64_t batch_lines;
 
 	/* address texts by address bytes (rep_put_ip): every transaction of
 	   a connection prints the same two */
@@ -69,7 +73,8 @@ extern const struct writer_ops writer_json, writer_w3c, writer_proxysg,
 	writer_samba_json, writer_samba_text,
 	writer_kemp, writer_gate;
 
-/* write the line built in w->jw (one fwrite) and count it */
+/* end the line built in w->jw; it is written (and counted) with the
+   lines before it once w->batch_bytes are waiting */
 void rep_flush(struct report_writer *w);
 
 /* UTC broken-down time of ts_us (cached per second) */
