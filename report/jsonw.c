@@ -87,7 +87,7 @@ static unsigned u64_ndigits(uint64_t v)
 }
 
 /* written backwards from its last digit, in place: no copy */
-char *jsonw_put_u64_big(char *p, uint64_t v)
+static char *put_u64_wide(char *p, uint64_t v)
 {
 	char *e = p + u64_ndigits(v), *q = e;
 
@@ -101,6 +101,30 @@ char *jsonw_put_u64_big(char *p, uint64_t v)
 		memcpy(q - 2, jsonw_digits2 + 2 * v, 2);
 	else
 		q[-1] = (char)('0' + v);
+	return e;
+}
+
+/* the same in 32 bits (ports, lengths, ids): cheaper divisions */
+char *jsonw_put_u64_big(char *p, uint64_t v)
+{
+	if (v > UINT32_MAX)
+		return put_u64_wide(p, v);
+	uint32_t x = (uint32_t)v;
+	unsigned n = x < 1000 ? 3 : x < 10000 ? 4 : x < 100000 ? 5 :
+		     x < 1000000 ? 6 : x < 10000000 ? 7 : x < 100000000 ? 8 :
+		     x < 1000000000 ? 9 : 10;
+	char *e = p + n, *q = e;
+
+	while (x >= 100) {
+		uint32_t d = x / 100;
+		q -= 2;
+		memcpy(q, jsonw_digits2 + 2 * (x - 100 * d), 2);
+		x = d;
+	}
+	if (x >= 10)
+		memcpy(q - 2, jsonw_digits2 + 2 * x, 2);
+	else
+		q[-1] = (char)('0' + x);
 	return e;
 }
 
@@ -289,7 +313,8 @@ static inline unsigned vec_hits(__m128i v)
  * Never a byte outside s[0..n) is read nor outside o[0..n) written
  * (bytes past the answer may be written: the caller overwrites them).
  */
-static inline size_t copy_plain(char *o, const char *s, size_t n)
+static inline __attribute__((always_inline)) size_t
+copy_plain(char *o, const char *s, size_t n)
 {
 	unsigned m;
 
@@ -364,7 +389,8 @@ static inline uint64_t word_hit(uint64_t x)
 }
 
 /* as above: only plain bytes are written to o here */
-static inline size_t copy_plain(char *o, const char *s, size_t n)
+static inline __attribute__((always_inline)) size_t
+copy_plain(char *o, const char *s, size_t n)
 {
 	size_t i = 0;
 
@@ -393,18 +419,15 @@ bytes:
 }
 #endif
 
-char *jsonw_put_strn_slow(char *o, const char *s, size_t n)
+/* from the first byte of s that is not plain (at i) to the end: escapes,
+   UTF-8 checks, and plain runs between them; out of line, so the common
+   case below stays small */
+static __attribute__((noinline)) char *put_escaped(char *o, const char *s,
+						   size_t n, size_t i)
 {
 	const uint8_t *p = (const uint8_t *)s;
-	size_t i = 0;
 
-	*o++ = '"';
-	for (;;) {
-		size_t run = copy_plain(o, s + i, n - i);
-		o += run;
-		i += run;
-		if (i >= n)
-			break;
+	while (i < n) {
 		uint8_t c = p[i];
 		size_t bad = 0, ok;
 		switch (json_class[c]) {
@@ -428,9 +451,23 @@ char *jsonw_put_strn_slow(char *o, const char *s, size_t n)
 			i++;
 			break;
 		}
+		size_t run = copy_plain(o, s + i, n - i);
+		o += run;
+		i += run;
 	}
 	*o++ = '"';
 	return o;
+}
+
+char *jsonw_put_strn_slow(char *o, const char *s, size_t n)
+{
+	*o++ = '"';
+	size_t run = copy_plain(o, s, n);
+	if (run == n) {
+		o[n] = '"';
+		return o + n + 1;
+	}
+	return put_escaped(o + run, s, n, run);
 }
 
 void jsonw_strn(struct jsonw *w, const char *s, size_t n)
