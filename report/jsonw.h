@@ -17,7 +17,10 @@
  *  - the buffer grows as needed and is kept between lines; when memory
  *    runs out the line is marked failed (jsonw_flush drops it, returns -1)
  *    instead of writing a truncated line;
- *  - jsonw_flush writes the whole line (with its '\n') in one fwrite.
+ *  - jsonw_flush writes the whole line (with its '\n') in one fwrite;
+ *    jsonw_end_line keeps finished lines in the buffer instead, and
+ *    jsonw_write hands all of them over in one fwrite (report.c decides
+ *    when): either way no line is ever handed over in part.
  *
  * The same buffer serves the text formats: jsonw_raw / jsonw_ch / jsonw_u64
  * append bytes without any escaping.
@@ -211,12 +214,6 @@ static inline void jsonw_end(struct jsonw *w, char *p)
 #define JSONW_LIT(p, lit) \
 	(memcpy((p), "" lit, sizeof(lit) - 1), (p) + sizeof(lit) - 1)
 
-/* saturating sum of room (a giant string fails the grow, never wraps) */
-static inline size_t jsonw_room_add(size_t a, size_t b)
-{
-	return a + b < a ? SIZE_MAX : a + b;
-}
-
 /* the most jsonw_put_strn writes for n bytes: "null" or quotes and up to
    six bytes per byte (\u00XX) */
 static inline size_t jsonw_str_room(size_t n)
@@ -268,8 +265,9 @@ static inline char *jsonw_put_u64_pad(char *p, uint64_t v, int width)
 	return p + width;
 }
 
-/* jsonw_strn's output (s NULL: null); room jsonw_str_room(n) */
-char *jsonw_put_strn_slow(char *p, const char *s, size_t n);
+/* jsonw_strn's output (s NULL: null); room jsonw_str_room(n).  The
+   test for NULL inline: many of a record's strings are absent */
+char *jsonw_put_strn_slow(char *p, const char *s, size_t n);   /* s != NULL */
 static inline char *jsonw_put_strn(char *p, const char *s, size_t n)
 {
 	if (!s)

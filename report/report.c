@@ -313,13 +313,6 @@ char *rep_put_ip(struct report_writer *w, char *p, int family, const uint8_t *ip
 	return p + e->len;
 }
 
-/* v in exactly width digits (jsonw_u64_pad's rule: leading zeros, higher
-   digits dropped); returns the end */
-static char *pad_digits(char *p, uint64_t v, int width)
-{
-	return jsonw_put_u64_pad(p, v, width);
-}
-
 void rep_iso_time(struct report_writer *w, uint64_t ts_us, const char *suffix)
 {
 	struct jsonw *o = &w->jw;
@@ -339,17 +332,17 @@ char *rep_put_iso(struct report_writer *w, char *out, uint64_t ts_us)
 	if (!w->iso_valid || sec != w->iso_of) {
 		const struct tm *t = rep_gmtime(w, ts_us);
 		char *p = w->iso;
-		p = pad_digits(p, (uint64_t)t->tm_year + 1900, 4);
+		p = jsonw_put_u64_pad(p, (uint64_t)t->tm_year + 1900, 4);
 		*p++ = '-';
-		p = pad_digits(p, (uint64_t)t->tm_mon + 1, 2);
+		p = jsonw_put_u64_pad(p, (uint64_t)t->tm_mon + 1, 2);
 		*p++ = '-';
-		p = pad_digits(p, (uint64_t)t->tm_mday, 2);
+		p = jsonw_put_u64_pad(p, (uint64_t)t->tm_mday, 2);
 		*p++ = 'T';
-		p = pad_digits(p, (uint64_t)t->tm_hour, 2);
+		p = jsonw_put_u64_pad(p, (uint64_t)t->tm_hour, 2);
 		*p++ = ':';
-		p = pad_digits(p, (uint64_t)t->tm_min, 2);
+		p = jsonw_put_u64_pad(p, (uint64_t)t->tm_min, 2);
 		*p++ = ':';
-		p = pad_digits(p, (uint64_t)t->tm_sec, 2);
+		p = jsonw_put_u64_pad(p, (uint64_t)t->tm_sec, 2);
 		*p = '.';
 		w->iso_of = sec;
 		w->iso_valid = true;
