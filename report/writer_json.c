@@ -40,35 +40,45 @@ struct sv {
 	size_t n;
 };
 
-static inline struct sv sv_of(const char *s)
+/* a record's strings (every one set before use), and their lengths
+   summed on the way for the room */
+#define STRS_MAX 22
+struct strs {
+	struct sv v[STRS_MAX];
+	uint64_t sum, any;
+};
+
+static inline void str_set(struct strs *t, int i, const char *s, size_t n)
 {
-	return (struct sv){ s, s ? strlen(s) : 0 };
+	t->v[i] = (struct sv){ s, n };
+	t->sum += n;
+	t->any |= n;
+}
+
+static inline void str_c(struct strs *t, int i, const char *s)
+{
+	str_set(t, i, s, s ? strlen(s) : 0);
 }
 
 /* NULL for "" too (the snake_case user / domain / workstation) */
-static inline struct sv sv_nonempty(const char *s)
+static inline void str_nonempty(struct strs *t, int i, const char *s)
 {
-	return sv_of(rep_empty(s) ? NULL : s);
+	str_c(t, i, rep_empty(s) ? NULL : s);
 }
 
-static inline struct sv sv_hstr(const struct http_str *h)
+static inline void str_h(struct strs *t, int i, const struct http_str *h)
 {
-	return (struct sv){ h->s, h->s ? h->len : 0 };
+	str_set(t, i, h->s, h->s ? h->len : 0);
 }
 
-/* JSON_REC_FIXED and jsonw_str_room() of each string; one string of
-   2^28 bytes or more asks for everything (the line fails, never wraps) */
-static size_t sv_room(const struct sv *v, size_t count)
+/* JSON_REC_FIXED and jsonw_str_room() of each of count strings; one
+   string of 2^28 bytes or more asks for everything (the line fails,
+   never wraps) */
+static size_t strs_room(const struct strs *t, unsigned count)
 {
-	uint64_t sum = 0, any = 0;
-
-	for (size_t i = 0; i < count; i++) {
-		sum += v[i].n;
-		any |= v[i].n;
-	}
-	if (any >> 28)
+	if (t->any >> 28)
 		return SIZE_MAX;
-	uint64_t room = JSON_REC_FIXED + 6 * sum + 4 * (uint64_t)count;
+	uint64_t room = JSON_REC_FIXED + 6 * t->sum + 4 * (uint64_t)count;
 	return room > SIZE_MAX ? SIZE_MAX : (size_t)room;
 }
 
@@ -219,29 +229,31 @@ static void json_http(struct report_writer *w, const struct as_http *r)
 {
 	struct jsonw *o = &w->jw;
 	const struct http_tx *tx = r->tx;
-	struct sv v[H_NSTR];
+	struct strs t;
 
-	v[H_HOST] = sv_hstr(&tx->host);
-	v[H_URL] = sv_hstr(&tx->url);
-	v[H_METHOD] = sv_of(tx->method);
-	v[H_PROTOCOL] = sv_of(tx->protocol[0] ? tx->protocol : NULL);
-	v[H_UA] = sv_hstr(&tx->user_agent);
-	v[H_REFERER] = sv_hstr(&tx->referer);
-	v[H_XFF] = sv_hstr(&tx->x_forwarded_for);
-	v[H_SCHEME] = sv_of(r->scheme);
-	v[H_MECH] = sv_of(r->mech);
-	v[H_USER] = sv_nonempty(r->user);
-	v[H_RESULT] = sv_of(r->result);
-	v[H_DOMAIN] = sv_nonempty(r->domain);
-	v[H_WORKSTATION] = sv_nonempty(r->workstation);
-	v[H_PWTYPE] = sv_of(r->password_type);
-	v[H_SNAME] = sv_of(r->krb_sname);
-	v[H_REALM] = sv_of(r->krb_realm);
+	t.sum = t.any = 0;
+
+	str_h(&t, H_HOST, &tx->host);
+	str_h(&t, H_URL, &tx->url);
+	str_c(&t, H_METHOD, tx->method);
+	str_c(&t, H_PROTOCOL, tx->protocol[0] ? tx->protocol : NULL);
+	str_h(&t, H_UA, &tx->user_agent);
+	str_h(&t, H_REFERER, &tx->referer);
+	str_h(&t, H_XFF, &tx->x_forwarded_for);
+	str_c(&t, H_SCHEME, r->scheme);
+	str_c(&t, H_MECH, r->mech);
+	str_nonempty(&t, H_USER, r->user);
+	str_c(&t, H_RESULT, r->result);
+	str_nonempty(&t, H_DOMAIN, r->domain);
+	str_nonempty(&t, H_WORKSTATION, r->workstation);
+	str_c(&t, H_PWTYPE, r->password_type);
+	str_c(&t, H_SNAME, r->krb_sname);
+	str_c(&t, H_REALM, r->krb_realm);
 
 	jsonw_reset(o);
-	char *p = jsonw_begin(o, sv_room(v, H_NSTR));
+	char *p = jsonw_begin(o, strs_room(&t, H_NSTR));
 	if (p) {
-		jsonw_end(o, put_http(w, p, r, v));
+		jsonw_end(o, put_http(w, p, r, t.v));
 		o->need_comma = true;
 	}
 	json_anomaly(w, r);
@@ -255,6 +267,7 @@ enum {
 	A_NB_DOMAIN, A_NB_COMPUTER, A_DNS_DOMAIN, A_DNS_COMPUTER,
 	A_SNAME, A_REALM, A_METHOD, A_URL, A_HOST, A_ANOMALY, A_NSTR
 };
+_Static_assert(H_NSTR <= STRS_MAX && A_NSTR <= STRS_MAX, "struct strs too small");
 
 /* "ipv4:1.2.3.4:80" */
 static char *put_samba_addr(struct report_writer *w, char *p, int family,
@@ -350,35 +363,37 @@ static char *put_auth(struct report_writer *w, char *p, const struct as_auth *a,
 static void json_auth(struct report_writer *w, const struct as_auth *a)
 {
 	struct jsonw *o = &w->jw;
-	struct sv v[A_NSTR];
+	struct strs t;
 
-	v[A_STATUS] = sv_of(rep_auth_status(a));
-	v[A_AUTHDESC] = sv_of(a->auth_description);
-	v[A_CDOMAIN] = sv_of(a->domain);
-	v[A_CACCOUNT] = sv_of(a->user);
-	v[A_CWORKSTATION] = sv_of(a->workstation);
-	v[A_CPWTYPE] = sv_of(a->password_type);
-	v[A_RESULT] = sv_of(a->result);
-	v[A_SCHEME] = sv_of(a->scheme);
-	v[A_MECH] = sv_of(a->mech);
-	v[A_USER] = sv_nonempty(a->user);
-	v[A_DOMAIN] = sv_nonempty(a->domain);
-	v[A_PWTYPE] = sv_of(a->password_type);
-	v[A_NB_DOMAIN] = sv_of(a->server_nb_domain);
-	v[A_NB_COMPUTER] = sv_of(a->server_nb_computer);
-	v[A_DNS_DOMAIN] = sv_of(a->server_dns_domain);
-	v[A_DNS_COMPUTER] = sv_of(a->server_dns_computer);
-	v[A_SNAME] = sv_of(a->krb_sname);
-	v[A_REALM] = sv_of(a->krb_realm);
-	v[A_METHOD] = sv_of(a->method);
-	v[A_URL] = sv_of(a->url);
-	v[A_HOST] = sv_of(a->hostname);
-	v[A_ANOMALY] = sv_nonempty(a->anomaly);
+	t.sum = t.any = 0;
+
+	str_c(&t, A_STATUS, rep_auth_status(a));
+	str_c(&t, A_AUTHDESC, a->auth_description);
+	str_c(&t, A_CDOMAIN, a->domain);
+	str_c(&t, A_CACCOUNT, a->user);
+	str_c(&t, A_CWORKSTATION, a->workstation);
+	str_c(&t, A_CPWTYPE, a->password_type);
+	str_c(&t, A_RESULT, a->result);
+	str_c(&t, A_SCHEME, a->scheme);
+	str_c(&t, A_MECH, a->mech);
+	str_nonempty(&t, A_USER, a->user);
+	str_nonempty(&t, A_DOMAIN, a->domain);
+	str_c(&t, A_PWTYPE, a->password_type);
+	str_c(&t, A_NB_DOMAIN, a->server_nb_domain);
+	str_c(&t, A_NB_COMPUTER, a->server_nb_computer);
+	str_c(&t, A_DNS_DOMAIN, a->server_dns_domain);
+	str_c(&t, A_DNS_COMPUTER, a->server_dns_computer);
+	str_c(&t, A_SNAME, a->krb_sname);
+	str_c(&t, A_REALM, a->krb_realm);
+	str_c(&t, A_METHOD, a->method);
+	str_c(&t, A_URL, a->url);
+	str_c(&t, A_HOST, a->hostname);
+	str_nonempty(&t, A_ANOMALY, a->anomaly);
 
 	jsonw_reset(o);
-	char *p = jsonw_begin(o, sv_room(v, A_NSTR));
+	char *p = jsonw_begin(o, strs_room(&t, A_NSTR));
 	if (p)
-		jsonw_end(o, put_auth(w, p, a, v));
+		jsonw_end(o, put_auth(w, p, a, t.v));
 	rep_flush(w);
 }
 
