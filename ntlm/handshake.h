@@ -57,6 +57,7 @@ struct hs_conn;
 /* kt may be NULL (no --keytab) */
 struct hs_ctx *hs_ctx_new(const struct hs_sink *sink, struct krbtkt *kt);
 void hs_ctx_free(struct hs_ctx *h);
+/* the live counters: the pointer stays valid (and current) until hs_ctx_free */
 const struct hs_stats *hs_get_stats(const struct hs_ctx *h);
 
 struct hs_conn *hs_conn_new(struct hs_ctx *h, uint64_t flow_id);

@@ -89,6 +89,9 @@ struct pl_core {
 	struct http_ctx *http;
 	struct hs_ctx *hs;
 	struct krbtkt *kt;
+	/* the two layers' live mem_bytes counters (their get_stats return
+	   a pointer into the context), read on every data segment */
+	const uint64_t *http_mem, *hs_mem;
 	uint64_t alloc_failures;
 	struct pl_limits limits;
 	/* worker thread */
@@ -199,9 +202,8 @@ static void pl_tx_done(void *user, void *conn_user, const struct http_tx *tx)
    room (capture.h) */
 static uint64_t pl_user_mem_bytes(void *user)
 {
-	struct pl_core *k = user;
-	return (k->http ? http_get_stats(k->http)->mem_bytes : 0) +
-	       (k->hs ? hs_get_stats(k->hs)->mem_bytes : 0);
+	const struct pl_core *k = user;
+	return *k->http_mem + *k->hs_mem;
 }
 
 /* name is one of the comma-separated names in list */
@@ -549,6 +551,8 @@ static bool core_init(struct pipeline *p, struct pl_core *k, int index,
 		snprintf(err, errlen, "out of memory");
 		return false;
 	}
+	k->http_mem = &http_get_stats(k->http)->mem_bytes;
+	k->hs_mem = &hs_get_stats(k->hs)->mem_bytes;
 	if (!cfg.flow_user_bytes)
 		cfg.flow_user_bytes = PL_FLOW_USER_BYTES;
 	/* one --memcap (split across workers) for everything that grows
