@@ -42,6 +42,7 @@ struct hs_side {
 	char *user, *domain, *workstation, *password_type;
 	char *krb_sname, *krb_realm;
 	int krb_etype;
+	uint64_t bytes;                  /* strlen + 1 of every string above */
 };
 
 struct hs_conn {
@@ -76,34 +77,42 @@ struct hs_tx {
 	char anomaly[160];
 };
 
-static char *dupz(const char *s)
+/* every string a side keeps goes through here: the side's byte count
+   follows, so accounting a connection never walks its strings */
+static void setstr(struct hs_side *s, char **dst, const char *src)
 {
-	return s ? strdup(s) : NULL;
-}
-
-static void setstr(char **dst, const char *src)
-{
-	free(*dst);
-	*dst = dupz(src);
+	if (*dst) {
+		s->bytes -= strlen(*dst) + 1;
+		free(*dst);
+		*dst = NULL;
+	}
+	if (src) {
+		size_t n = strlen(src) + 1;
+		*dst = malloc(n);
+		if (*dst) {
+			memcpy(*dst, src, n);
+			s->bytes += n;
+		}
+	}
 }
 
 static void side_forget_identity(struct hs_side *s)
 {
-	setstr(&s->user, NULL);
-	setstr(&s->domain, NULL);
-	setstr(&s->workstation, NULL);
-	setstr(&s->password_type, NULL);
-	setstr(&s->krb_sname, NULL);
-	setstr(&s->krb_realm, NULL);
+	setstr(s, &s->user, NULL);
+	setstr(s, &s->domain, NULL);
+	setstr(s, &s->workstation, NULL);
+	setstr(s, &s->password_type, NULL);
+	setstr(s, &s->krb_sname, NULL);
+	setstr(s, &s->krb_realm, NULL);
 	s->krb_etype = -1;
 }
 
 static void side_forget_server(struct hs_side *s)
 {
-	setstr(&s->nb_domain, NULL);
-	setstr(&s->nb_computer, NULL);
-	setstr(&s->dns_domain, NULL);
-	setstr(&s->dns_computer, NULL);
+	setstr(s, &s->nb_domain, NULL);
+	setstr(s, &s->nb_computer, NULL);
+	setstr(s, &s->dns_domain, NULL);
+	setstr(s, &s->dns_computer, NULL);
 	s->have_challenge = false;
 	s->challenge_ts = 0;
 }
@@ -112,8 +121,8 @@ static void side_free(struct hs_side *s)
 {
 	side_forget_identity(s);
 	side_forget_server(s);
-	setstr(&s->scheme, NULL);
-	setstr(&s->mech, NULL);
+	setstr(s, &s->scheme, NULL);
+	setstr(s, &s->mech, NULL);
 }
 
 struct hs_ctx *hs_ctx_new(const struct hs_sink *sink, struct krbtkt *kt)
@@ -159,20 +168,9 @@ struct hs_conn *hs_conn_new(struct hs_ctx *h, uint64_t flow_id)
 
 /* the strings a connection keeps: a hostile peer can make each name
    tens of KB, so they are counted (tests/hostile: bignames) */
-static uint64_t side_bytes(const struct hs_side *s)
-{
-	const char *v[] = { s->scheme, s->mech, s->nb_domain, s->nb_computer,
-			    s->dns_domain, s->dns_computer, s->user, s->domain,
-			    s->workstation, s->password_type, s->krb_sname, s->krb_realm };
-	uint64_t n = 0;
-	for (size_t i = 0; i < sizeof(v) / sizeof(v[0]); i++)
-		n += v[i] ? strlen(v[i]) + 1 : 0;
-	return n;
-}
-
 static void conn_account(struct hs_conn *c)
 {
-	uint64_t now = side_bytes(&c->side[0]) + side_bytes(&c->side[1]);
+	uint64_t now = c->side[0].bytes + c->side[1].bytes;
 	c->ctx->st.mem_bytes -= c->mem_bytes;
 	c->ctx->st.mem_bytes += now;
 	c->mem_bytes = now;
@@ -313,8 +311,8 @@ static void start_handshake(struct hs_tx *t, struct hs_side *s)
 	s->saw_gap = false;
 	s->unconfirmed = false;
 	h->st.handshakes++;
-	setstr(&s->scheme, auth_scheme_name(t->cred.scheme));
-	setstr(&s->mech, auth_mech_name(t->cred.mech));
+	setstr(s, &s->scheme, auth_scheme_name(t->cred.scheme));
+	setstr(s, &s->mech, auth_mech_name(t->cred.mech));
 }
 
 static void emit_auth(struct hs_tx *t, struct hs_side *s, const char *result)
@@ -417,10 +415,10 @@ static void on_ntlm_type1(struct hs_tx *t, struct hs_side *s)
 		s->state = HS_CHALLENGED;
 		s->have_challenge = true;
 		s->challenge_ts = m->av_timestamp;
-		setstr(&s->nb_domain, m->nb_domain);
-		setstr(&s->nb_computer, m->nb_computer);
-		setstr(&s->dns_domain, m->dns_domain);
-		setstr(&s->dns_computer, m->dns_computer);
+		setstr(s, &s->nb_domain, m->nb_domain);
+		setstr(s, &s->nb_computer, m->nb_computer);
+		setstr(s, &s->dns_domain, m->dns_domain);
+		setstr(s, &s->dns_computer, m->dns_computer);
 		remember_challenge(t->c->ctx, m, t->c->flow_id);
 		t->rec.challenge_type = 2;
 		t->rec.result = "pending";
@@ -464,10 +462,10 @@ static void on_ntlm_type3(struct hs_tx *t, struct hs_side *s)
 	s->legs++;
 	side_forget_identity(s);
 	if (!m->anonymous && m->user && m->user[0])
-		s->user = strdup(m->user);
-	s->domain = dupz(m->domain && m->domain[0] ? m->domain : NULL);
-	s->workstation = dupz(m->workstation && m->workstation[0] ? m->workstation : NULL);
-	s->password_type = dupz(m->password_type);
+		setstr(s, &s->user, m->user);
+	setstr(s, &s->domain, m->domain && m->domain[0] ? m->domain : NULL);
+	setstr(s, &s->workstation, m->workstation && m->workstation[0] ? m->workstation : NULL);
+	setstr(s, &s->password_type, m->password_type);
 	finish(t, s);
 }
 
@@ -501,11 +499,11 @@ static void on_kerberos(struct hs_tx *t, struct hs_side *s)
 	} else {
 		h->st.krb_undecrypted++;
 	}
-	s->user = dupz(k->client);
-	s->domain = dupz(k->client ? (k->client_realm ? k->client_realm : k->realm) : k->realm);
-	s->password_type = strdup("Kerberos");
-	s->krb_sname = dupz(k->sname);
-	s->krb_realm = dupz(k->realm);
+	setstr(s, &s->user, k->client);
+	setstr(s, &s->domain, k->client ? (k->client_realm ? k->client_realm : k->realm) : k->realm);
+	setstr(s, &s->password_type, "Kerberos");
+	setstr(s, &s->krb_sname, k->sname);
+	setstr(s, &s->krb_realm, k->realm);
 	s->krb_etype = k->ticket_etype;
 	finish(t, s);
 }
@@ -515,9 +513,9 @@ static void on_one_leg(struct hs_tx *t, struct hs_side *s, const char *user,
 {
 	start_handshake(t, s);
 	s->legs = 1;
-	s->user = dupz(user && user[0] ? user : NULL);
-	s->domain = dupz(domain);
-	s->password_type = dupz(pwtype);
+	setstr(s, &s->user, user && user[0] ? user : NULL);
+	setstr(s, &s->domain, domain);
+	setstr(s, &s->password_type, pwtype);
 	finish(t, s);
 	/* Basic and Digest authenticate each request, not the connection */
 	if (s->state == HS_AUTHENTICATED)
