@@ -158,17 +158,25 @@ static bool starts_challenge(const char *s, size_t n, size_t i)
 }
 
 /* index of the next top-level comma at or after i (n when none);
-   commas inside quoted strings do not count */
+   commas inside quoted strings do not count.  Outside quotes only ','
+   and '"' matter: memchr skips a base64 token in a few steps instead of
+   three tests per character. */
 static size_t next_comma(const char *s, size_t n, size_t i)
 {
-	bool quoted = false;
-	for (; i < n; i++) {
-		if (quoted && s[i] == '\\' && i + 1 < n)
-			i++;
-		else if (s[i] == '"')
-			quoted = !quoted;
-		else if (!quoted && s[i] == ',')
-			return i;
+	while (i < n) {
+		const char *c = memchr(s + i, ',', n - i);
+		size_t end = c ? (size_t)(c - s) : n;
+		const char *q = memchr(s + i, '"', end - i);
+		if (!q)
+			return end;
+		/* a quoted string: '\\' escapes the next byte, '"' ends it */
+		for (i = (size_t)(q - s) + 1; i < n; i++) {
+			if (s[i] == '\\' && i + 1 < n)
+				i++;
+			else if (s[i] == '"')
+				break;
+		}
+		i++;
 	}
 	return n;
 }
