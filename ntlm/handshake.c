@@ -224,7 +224,7 @@ static void pick_side(struct hs_tx *t)
 		t->sidx = SIDE_ORIGIN;
 	}
 	if (v) {
-		auth_token_decode(v->s, v->len, 0, &t->cred);
+		auth_token_decode(v->s, v->len, AUTH_LEAN, &t->cred);
 		t->cred_decoded = true;
 	} else
 		t->cred.scheme = SCHEME_NONE;
@@ -239,7 +239,7 @@ static void decode_challenges(struct hs_tx *t)
 	for (int i = 0; i < n && t->n_chal < HTTP_CHALLENGES_MAX; i++) {
 		if (!hv[i].s)
 			continue;
-		t->n_chal += auth_challenges_decode(hv[i].s, hv[i].len, 0, t->chal + t->n_chal,
+		t->n_chal += auth_challenges_decode(hv[i].s, hv[i].len, AUTH_LEAN, t->chal + t->n_chal,
 						    HTTP_CHALLENGES_MAX - t->n_chal);
 	}
 }

@@ -127,11 +127,17 @@ static void set_str(char **dst, char *s)
 
 /*
  * AV pairs (Type 2 TargetInfo or the NTLMv2 blob).  in_blob: the pairs
- * are the client's copy inside the AUTHENTICATE message.
+ * are the client's copy inside the AUTHENTICATE message.  With
+ * AUTH_LEAN the names nobody reads are left NULL (the blob's, and the
+ * Type 2's tree and target names); every pair is still walked and
+ * checked the same way.
  */
-static const char *decode_av_pairs(struct rd r, struct ntlm_msg *m, bool in_blob)
+static const char *decode_av_pairs(struct rd r, struct ntlm_msg *m, bool in_blob,
+				   unsigned flags)
 {
 	int count = 0;
+	bool names = !(flags & AUTH_LEAN) || !in_blob;
+	bool extra_names = !(flags & AUTH_LEAN);
 
 	while (rd_left(&r) > 0) {
 		uint16_t id, len;
@@ -149,12 +155,29 @@ static const char *decode_av_pairs(struct rd r, struct ntlm_msg *m, bool in_blob
 			return NULL;
 		p = rd_bytes(&v, len);
 		switch (id) {
-		case AV_NB_COMPUTER: set_str(&m->nb_computer, utf16le_to_utf8(p, len)); break;
-		case AV_NB_DOMAIN: set_str(&m->nb_domain, utf16le_to_utf8(p, len)); break;
-		case AV_DNS_COMPUTER: set_str(&m->dns_computer, utf16le_to_utf8(p, len)); break;
-		case AV_DNS_DOMAIN: set_str(&m->dns_domain, utf16le_to_utf8(p, len)); break;
-		case AV_DNS_TREE: set_str(&m->dns_tree, utf16le_to_utf8(p, len)); break;
+		case AV_NB_COMPUTER:
+			if (names)
+				set_str(&m->nb_computer, utf16le_to_utf8(p, len));
+			break;
+		case AV_NB_DOMAIN:
+			if (names)
+				set_str(&m->nb_domain, utf16le_to_utf8(p, len));
+			break;
+		case AV_DNS_COMPUTER:
+			if (names)
+				set_str(&m->dns_computer, utf16le_to_utf8(p, len));
+			break;
+		case AV_DNS_DOMAIN:
+			if (names)
+				set_str(&m->dns_domain, utf16le_to_utf8(p, len));
+			break;
+		case AV_DNS_TREE:
+			if (extra_names)
+				set_str(&m->dns_tree, utf16le_to_utf8(p, len));
+			break;
 		case AV_TARGET_NAME:
+			if (!extra_names)
+				break;
 			set_str(&m->av_target_name, utf16le_to_utf8(p, len));
 			if (in_blob)
 				set_str(&m->blob_target_spn, utf16le_to_utf8(p, len));
@@ -191,7 +214,7 @@ static const char *decode_av_pairs(struct rd r, struct ntlm_msg *m, bool in_blob
 	return NULL;
 }
 
-static const char *decode_type1(struct rd *r, struct ntlm_msg *m)
+static const char *decode_type1(struct rd *r, struct ntlm_msg *m, unsigned flags)
 {
 	struct field fs[2];
 	size_t low;
@@ -206,15 +229,17 @@ static const char *decode_type1(struct rd *r, struct ntlm_msg *m)
 	if (field_bad(&fs[0]) || field_bad(&fs[1]))
 		return "ntlm_bad_offset";
 	/* Type 1 names are OEM (MS-NLMP 2.2.1.1) */
-	m->neg_domain = field_string(&fs[0], false);
-	m->neg_workstation = field_string(&fs[1], false);
+	if (!(flags & AUTH_LEAN)) {
+		m->neg_domain = field_string(&fs[0], false);
+		m->neg_workstation = field_string(&fs[1], false);
+	}
 	low = lowest_offset(fs, 2, r->len);
 	if ((m->flags & NTLMSSP_NEGOTIATE_VERSION) && low >= 40 && rd_left(r) >= 8)
 		read_version(r, m);
 	return NULL;
 }
 
-static const char *decode_type2(struct rd *r, struct ntlm_msg *m)
+static const char *decode_type2(struct rd *r, struct ntlm_msg *m, unsigned flags)
 {
 	struct field fs[2];
 	const uint8_t *chal;
@@ -232,7 +257,8 @@ static const char *decode_type2(struct rd *r, struct ntlm_msg *m)
 	unicode = m->flags & NTLMSSP_NEGOTIATE_UNICODE;
 	if (field_bad(&fs[0]))
 		return "ntlm_bad_offset";
-	m->target_name = field_string(&fs[0], unicode);
+	if (!(flags & AUTH_LEAN))
+		m->target_name = field_string(&fs[0], unicode);
 	if (rd_left(r) < 8)
 		return NULL;   /* old CHALLENGE without TargetInfo */
 	fs[1] = read_field(r, r);
@@ -241,12 +267,12 @@ static const char *decode_type2(struct rd *r, struct ntlm_msg *m)
 	low = lowest_offset(fs, 2, r->len);
 	if ((m->flags & NTLMSSP_NEGOTIATE_VERSION) && low >= 56 && rd_left(r) >= 8)
 		read_version(r, m);
-	bad = fs[1].len ? decode_av_pairs(fs[1].view, m, false) : NULL;
+	bad = fs[1].len ? decode_av_pairs(fs[1].view, m, false, flags) : NULL;
 	return bad;
 }
 
 /* NTLMv2_RESPONSE: NTProofStr(16) then NTLMv2_CLIENT_CHALLENGE */
-static const char *decode_v2_blob(struct rd nt, struct ntlm_msg *m)
+static const char *decode_v2_blob(struct rd nt, struct ntlm_msg *m, unsigned flags)
 {
 	const uint8_t *cc;
 
@@ -258,7 +284,7 @@ static const char *decode_v2_blob(struct rd nt, struct ntlm_msg *m)
 	if (!rd_ok(&nt) || !cc)
 		return "ntlm_bad_v2_blob";
 	memcpy(m->client_challenge, cc, 8);
-	return decode_av_pairs(rd_take(&nt, rd_left(&nt)), m, true);
+	return decode_av_pairs(rd_take(&nt, rd_left(&nt)), m, true, flags);
 }
 
 static void classify_password(struct ntlm_msg *m, const struct field *lm)
@@ -326,7 +352,7 @@ static const char *decode_type3(struct rd *r, struct ntlm_msg *m, unsigned flags
 	    rd_left(r) >= 8)
 		read_version(r, m);
 	if (m->nt_len > 24 && !field_bad(&fs[F_NT])) {
-		const char *b = decode_v2_blob(fs[F_NT].view, m);
+		const char *b = decode_v2_blob(fs[F_NT].view, m, flags);
 		if (b && !bad)
 			bad = b;
 	}
@@ -374,8 +400,8 @@ const char *ntlmssp_decode(const uint8_t *buf, size_t len, unsigned flags,
 	if (!rd_ok(&r))
 		return "ntlm_truncated";
 	switch (type) {
-	case 1: m->type = 1; return decode_type1(&r, m);
-	case 2: m->type = 2; return decode_type2(&r, m);
+	case 1: m->type = 1; return decode_type1(&r, m, flags);
+	case 2: m->type = 2; return decode_type2(&r, m, flags);
 	case 3: m->type = 3; return decode_type3(&r, m, flags);
 	default: return "ntlm_bad_type";
 	}

@@ -151,6 +151,16 @@ struct auth_token {
 };
 
 #define AUTH_KEEP_SECRETS 0x1u
+/*
+ * Only what ntlm/handshake.c reads: with AUTH_LEAN the NTLM names it
+ * never looks at stay NULL (Type 1 domain and workstation, Type 2
+ * TargetName, DnsTreeName and MsvAvTargetName, every AV pair name inside
+ * a Type 3's NTLMv2 blob).  Every check on the bytes runs as without it:
+ * the anomaly, the scheme, mech, user, domain, workstation, password
+ * type, the Type 2's NetBIOS / DNS computer and domain names and
+ * timestamps are the same.
+ */
+#define AUTH_LEAN 0x2u
 
 /* Decode one credential or challenge ("Scheme [token|params]"). */
 void auth_token_decode(const char *value, size_t len, unsigned flags,
