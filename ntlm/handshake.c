@@ -27,22 +27,34 @@ struct recent_challenge {
 	uint64_t flow_id;
 };
 
+/* strings a side sets and drops together: one allocation for all */
+#define HS_NAMES_MAX 6
+struct hs_names {
+	const char *v[HS_NAMES_MAX];     /* NULL when absent */
+	char *block;                     /* owns every v[i] */
+	uint64_t bytes;                  /* strlen + 1 of each v[i] */
+};
+
+enum { HOW_SCHEME, HOW_MECH, HOW_N };
+/* what the Type 2 said about the server */
+enum { SRV_NB_DOMAIN, SRV_NB_COMPUTER, SRV_DNS_DOMAIN, SRV_DNS_COMPUTER, SRV_N };
+/* the identity, kept for later requests on the connection */
+enum { ID_USER, ID_DOMAIN, ID_WORKSTATION, ID_PASSWORD_TYPE, ID_KRB_SNAME,
+       ID_KRB_REALM, ID_N };
+
 struct hs_side {
 	enum hs_state state;
 	uint64_t handshake_id;
 	int legs;
 	bool saw_gap;
 	bool unconfirmed;                /* AUTHENTICATED, final answer unseen */
-	char *scheme, *mech;
-	/* what the Type 2 said about the server */
-	char *nb_domain, *nb_computer, *dns_domain, *dns_computer;
+	struct hs_names how;             /* HOW_*: scheme and mech */
+	struct hs_names srv;             /* SRV_* */
 	uint64_t challenge_ts;           /* MsvAvTimestamp of the Type 2 */
 	bool have_challenge;
-	/* the identity, kept for later requests on the connection */
-	char *user, *domain, *workstation, *password_type;
-	char *krb_sname, *krb_realm;
+	struct hs_names id;              /* ID_* */
 	int krb_etype;
-	uint64_t bytes;                  /* strlen + 1 of every string above */
+	uint64_t bytes;                  /* the three groups' bytes */
 };
 
 struct hs_conn {
@@ -77,42 +89,56 @@ struct hs_tx {
 	char anomaly[160];
 };
 
-/* every string a side keeps goes through here: the side's byte count
-   follows, so accounting a connection never walks its strings */
-static void setstr(struct hs_side *s, char **dst, const char *src)
+static void names_clear(struct hs_side *s, struct hs_names *g)
 {
-	if (*dst) {
-		s->bytes -= strlen(*dst) + 1;
-		free(*dst);
-		*dst = NULL;
+	free(g->block);
+	s->bytes -= g->bytes;
+	memset(g, 0, sizeof(*g));
+}
+
+/*
+ * Every string a side keeps goes through here, a group at a time (src[i]
+ * NULL: absent): one allocation instead of one per name, and the side's
+ * byte count follows, so accounting a connection never walks its
+ * strings.  The bytes counted are what separate copies would take.
+ */
+static void names_set(struct hs_side *s, struct hs_names *g,
+		      const char *const *src, int n)
+{
+	size_t len[HS_NAMES_MAX], total = 0;
+	char *block = NULL, *p;
+
+	for (int i = 0; i < n; i++) {
+		len[i] = src[i] ? strlen(src[i]) + 1 : 0;
+		total += len[i];
 	}
-	if (src) {
-		size_t n = strlen(src) + 1;
-		*dst = malloc(n);
-		if (*dst) {
-			memcpy(*dst, src, n);
-			s->bytes += n;
-		}
+	if (total)
+		block = malloc(total);
+	names_clear(s, g);
+	if (!block)
+		return;
+	p = block;
+	for (int i = 0; i < n; i++) {
+		if (!len[i])
+			continue;
+		memcpy(p, src[i], len[i]);
+		g->v[i] = p;
+		p += len[i];
 	}
+	g->block = block;
+	g->bytes = total;
+	s->bytes += total;
 }
 
 static void side_forget_identity(struct hs_side *s)
 {
-	setstr(s, &s->user, NULL);
-	setstr(s, &s->domain, NULL);
-	setstr(s, &s->workstation, NULL);
-	setstr(s, &s->password_type, NULL);
-	setstr(s, &s->krb_sname, NULL);
-	setstr(s, &s->krb_realm, NULL);
+	names_clear(s, &s->id);
 	s->krb_etype = -1;
 }
 
 static void side_forget_server(struct hs_side *s)
 {
-	setstr(s, &s->nb_domain, NULL);
-	setstr(s, &s->nb_computer, NULL);
-	setstr(s, &s->dns_domain, NULL);
-	setstr(s, &s->dns_computer, NULL);
+	names_clear(s, &s->srv);
 	s->have_challenge = false;
 	s->challenge_ts = 0;
 }
@@ -121,8 +147,7 @@ static void side_free(struct hs_side *s)
 {
 	side_forget_identity(s);
 	side_forget_server(s);
-	setstr(s, &s->scheme, NULL);
-	setstr(s, &s->mech, NULL);
+	names_clear(s, &s->how);
 }
 
 struct hs_ctx *hs_ctx_new(const struct hs_sink *sink, struct krbtkt *kt)
@@ -311,8 +336,11 @@ static void start_handshake(struct hs_tx *t, struct hs_side *s)
 	s->saw_gap = false;
 	s->unconfirmed = false;
 	h->st.handshakes++;
-	setstr(s, &s->scheme, auth_scheme_name(t->cred.scheme));
-	setstr(s, &s->mech, auth_mech_name(t->cred.mech));
+	const char *how[HOW_N] = {
+		[HOW_SCHEME] = auth_scheme_name(t->cred.scheme),
+		[HOW_MECH] = auth_mech_name(t->cred.mech),
+	};
+	names_set(s, &s->how, how, HOW_N);
 }
 
 static void emit_auth(struct hs_tx *t, struct hs_side *s, const char *result)
@@ -347,10 +375,10 @@ static void emit_auth(struct hs_tx *t, struct hs_side *s, const char *result)
 	a.domain = t->rec.domain;
 	a.workstation = t->rec.workstation;
 	a.password_type = t->rec.password_type;
-	a.server_nb_domain = s->nb_domain;
-	a.server_nb_computer = s->nb_computer;
-	a.server_dns_domain = s->dns_domain;
-	a.server_dns_computer = s->dns_computer;
+	a.server_nb_domain = s->srv.v[SRV_NB_DOMAIN];
+	a.server_nb_computer = s->srv.v[SRV_NB_COMPUTER];
+	a.server_dns_domain = s->srv.v[SRV_DNS_DOMAIN];
+	a.server_dns_computer = s->srv.v[SRV_DNS_COMPUTER];
 	a.krb_sname = t->rec.krb_sname;
 	a.krb_realm = t->rec.krb_realm;
 	a.krb_etype = t->rec.krb_etype;
@@ -366,12 +394,12 @@ static void emit_auth(struct hs_tx *t, struct hs_side *s, const char *result)
 /* the record's identity fields point at the side's kept copy */
 static void rec_identity_from_side(struct hs_tx *t, const struct hs_side *s)
 {
-	t->rec.user = s->user;
-	t->rec.domain = s->domain;
-	t->rec.workstation = s->workstation;
-	t->rec.password_type = s->password_type;
-	t->rec.krb_sname = s->krb_sname;
-	t->rec.krb_realm = s->krb_realm;
+	t->rec.user = s->id.v[ID_USER];
+	t->rec.domain = s->id.v[ID_DOMAIN];
+	t->rec.workstation = s->id.v[ID_WORKSTATION];
+	t->rec.password_type = s->id.v[ID_PASSWORD_TYPE];
+	t->rec.krb_sname = s->id.v[ID_KRB_SNAME];
+	t->rec.krb_realm = s->id.v[ID_KRB_REALM];
 	t->rec.krb_etype = s->krb_etype;
 }
 
@@ -415,10 +443,13 @@ static void on_ntlm_type1(struct hs_tx *t, struct hs_side *s)
 		s->state = HS_CHALLENGED;
 		s->have_challenge = true;
 		s->challenge_ts = m->av_timestamp;
-		setstr(s, &s->nb_domain, m->nb_domain);
-		setstr(s, &s->nb_computer, m->nb_computer);
-		setstr(s, &s->dns_domain, m->dns_domain);
-		setstr(s, &s->dns_computer, m->dns_computer);
+		const char *srv[SRV_N] = {
+			[SRV_NB_DOMAIN] = m->nb_domain,
+			[SRV_NB_COMPUTER] = m->nb_computer,
+			[SRV_DNS_DOMAIN] = m->dns_domain,
+			[SRV_DNS_COMPUTER] = m->dns_computer,
+		};
+		names_set(s, &s->srv, srv, SRV_N);
 		remember_challenge(t->c->ctx, m, t->c->flow_id);
 		t->rec.challenge_type = 2;
 		t->rec.result = "pending";
@@ -461,11 +492,13 @@ static void on_ntlm_type3(struct hs_tx *t, struct hs_side *s)
 	}
 	s->legs++;
 	side_forget_identity(s);
-	if (!m->anonymous && m->user && m->user[0])
-		setstr(s, &s->user, m->user);
-	setstr(s, &s->domain, m->domain && m->domain[0] ? m->domain : NULL);
-	setstr(s, &s->workstation, m->workstation && m->workstation[0] ? m->workstation : NULL);
-	setstr(s, &s->password_type, m->password_type);
+	const char *id[ID_N] = {
+		[ID_USER] = !m->anonymous && m->user && m->user[0] ? m->user : NULL,
+		[ID_DOMAIN] = m->domain && m->domain[0] ? m->domain : NULL,
+		[ID_WORKSTATION] = m->workstation && m->workstation[0] ? m->workstation : NULL,
+		[ID_PASSWORD_TYPE] = m->password_type,
+	};
+	names_set(s, &s->id, id, ID_N);
 	finish(t, s);
 }
 
@@ -499,11 +532,14 @@ static void on_kerberos(struct hs_tx *t, struct hs_side *s)
 	} else {
 		h->st.krb_undecrypted++;
 	}
-	setstr(s, &s->user, k->client);
-	setstr(s, &s->domain, k->client ? (k->client_realm ? k->client_realm : k->realm) : k->realm);
-	setstr(s, &s->password_type, "Kerberos");
-	setstr(s, &s->krb_sname, k->sname);
-	setstr(s, &s->krb_realm, k->realm);
+	const char *id[ID_N] = {
+		[ID_USER] = k->client,
+		[ID_DOMAIN] = k->client ? (k->client_realm ? k->client_realm : k->realm) : k->realm,
+		[ID_PASSWORD_TYPE] = "Kerberos",
+		[ID_KRB_SNAME] = k->sname,
+		[ID_KRB_REALM] = k->realm,
+	};
+	names_set(s, &s->id, id, ID_N);
 	s->krb_etype = k->ticket_etype;
 	finish(t, s);
 }
@@ -513,9 +549,12 @@ static void on_one_leg(struct hs_tx *t, struct hs_side *s, const char *user,
 {
 	start_handshake(t, s);
 	s->legs = 1;
-	setstr(s, &s->user, user && user[0] ? user : NULL);
-	setstr(s, &s->domain, domain);
-	setstr(s, &s->password_type, pwtype);
+	const char *id[ID_N] = {
+		[ID_USER] = user && user[0] ? user : NULL,
+		[ID_DOMAIN] = domain,
+		[ID_PASSWORD_TYPE] = pwtype,
+	};
+	names_set(s, &s->id, id, ID_N);
 	finish(t, s);
 	/* Basic and Digest authenticate each request, not the connection */
 	if (s->state == HS_AUTHENTICATED)
@@ -572,8 +611,8 @@ static void on_bare_request(struct hs_tx *t)
 			s->state = HS_NONE;
 			return;
 		}
-		t->rec.scheme = s->scheme;
-		t->rec.mech = s->mech;
+		t->rec.scheme = s->how.v[HOW_SCHEME];
+		t->rec.mech = s->how.v[HOW_MECH];
 		t->rec.inherited = true;
 		t->rec.result = "success";
 		if (s->unconfirmed)
