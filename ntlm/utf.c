@@ -40,6 +40,10 @@ char *utf16le_to_utf8(const uint8_t *p, size_t n)
 	while (p && i + 1 < n) {
 		uint32_t u = (uint32_t)p[i] | ((uint32_t)p[i + 1] << 8);
 		i += 2;
+		if (u - 1 < 0x7f) {      /* U+0001..U+007F: most names */
+			out[o++] = (char)u;
+			continue;
+		}
 		if (u >= 0xD800 && u <= 0xDBFF && i + 1 < n) {
 			uint32_t lo = (uint32_t)p[i] | ((uint32_t)p[i + 1] << 8);
 			if (lo >= 0xDC00 && lo <= 0xDFFF) {
@@ -93,7 +97,12 @@ char *bytes_to_utf8(const uint8_t *p, size_t n)
 		return NULL;
 	while (p && i < n) {
 		uint32_t cp;
-		size_t k = utf8_seq(p + i, n - i, &cp);
+		size_t k;
+		if ((unsigned)p[i] - 1 < 0x7f) {   /* ASCII but NUL: as is */
+			out[o++] = (char)p[i++];
+			continue;
+		}
+		k = utf8_seq(p + i, n - i, &cp);
 		if (k == 0) {
 			cp = REPLACEMENT;
 			k = 1;
