@@ -7,7 +7,6 @@
  * from NONE straight to AUTHENTICATED or NONE.
  */
 #include <stddef.h>
-#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -214,12 +213,24 @@ void hs_conn_close(struct hs_conn *c)
 	free(c);
 }
 
+/* append ",name" (cut to what fits, as snprintf would) */
 static void add_anomaly(struct hs_tx *t, const char *name)
 {
-	size_t n = strlen(t->anomaly);
+	size_t n = strlen(t->anomaly), k, room;
+	char *p = t->anomaly + n;
+
 	if (!name || strstr(t->anomaly, name))
 		return;
-	snprintf(t->anomaly + n, sizeof(t->anomaly) - n, "%s%s", n ? "," : "", name);
+	room = sizeof(t->anomaly) - n - 1;
+	if (n && room) {
+		*p++ = ',';
+		room--;
+	}
+	k = strlen(name);
+	if (k > room)
+		k = room;
+	memcpy(p, name, k);
+	p[k] = '\0';
 }
 
 static bool is_challenge_status(int status, int sidx)
@@ -640,8 +651,7 @@ void hs_conn_tx(struct hs_conn *c, const struct http_tx *tx)
 	memset(t, 0, offsetof(struct hs_tx, cred));
 	t->n_chal = 0;
 	memset(&t->rec, 0, sizeof(t->rec));
-	memset(&t->auth, 0, sizeof(t->auth));
-	t->have_auth = false;
+	t->have_auth = false;   /* t->auth is only read when emit_auth filled it */
 	t->anomaly[0] = '\0';
 	t->tx = tx;
 	t->c = c;
