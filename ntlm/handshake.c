@@ -181,12 +181,19 @@ const struct hs_stats *hs_get_stats(const struct hs_ctx *h)
 
 struct hs_conn *hs_conn_new(struct hs_ctx *h, uint64_t flow_id)
 {
-	struct hs_conn *c = calloc(1, sizeof(*c));
+	static const struct hs_conn fresh = {
+		.side = { [0].krb_etype = -1, [1].krb_etype = -1 },
+	};
+	/* malloc and a copy of a clean one, not calloc (nor malloc +
+	   memset, which the compiler turns into calloc): glibc's calloc
+	   skips the thread cache, and a connection is opened about every
+	   time one is closed */
+	struct hs_conn *c = malloc(sizeof(*c));
 	if (!c)
 		return NULL;
+	*c = fresh;
 	c->ctx = h;
 	c->flow_id = flow_id;
-	c->side[0].krb_etype = c->side[1].krb_etype = -1;
 	return c;
 }
 

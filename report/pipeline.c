@@ -138,7 +138,9 @@ static uint64_t spread_id(const struct pl_core *k, uint64_t id)
 static void *pl_flow_open(void *user, const struct flow_info *fi)
 {
 	struct pl_core *k = user;
-	struct pl_conn *c = calloc(1, sizeof(*c));
+	/* malloc, not calloc: glibc's calloc skips the thread cache, and
+	   both fields are set below */
+	struct pl_conn *c = malloc(sizeof(*c));
 	struct flow_info f2 = *fi;
 
 	if (!c) {
