@@ -157,8 +157,9 @@ struct hs_ctx *hs_ctx_new(const struct hs_sink *sink, struct krbtkt *kt)
 	h->sink = *sink;
 	h->kt = kt;
 	h->next_handshake_id = 1;
-	/* zeroed once: hs_conn_tx keeps its tokens clean (auth_token_free
-	   zeroes them) instead of clearing 9 tokens of 1 KB per transaction */
+	/* zeroed once; the tokens need no clearing between transactions:
+	   auth_token_decode starts each from zero, and only the decoded
+	   ones are read (cred when cred_decoded, chal[0..n_chal)) */
 	h->scratch = calloc(1, sizeof(*h->scratch));
 	if (!h->scratch) {
 		free(h);
@@ -653,8 +654,7 @@ void hs_conn_tx(struct hs_conn *c, const struct http_tx *tx)
 	struct hs_ctx *h = c->ctx;
 	struct hs_tx *t = h->scratch;
 
-	/* everything but the tokens: those are clean already (calloc, then
-	   auth_token_decode/auth_token_free leave them so) */
+	/* everything but the tokens (see hs_ctx_new) */
 	memset(t, 0, offsetof(struct hs_tx, cred));
 	t->n_chal = 0;
 	memset(&t->rec, 0, sizeof(t->rec));
@@ -688,8 +688,6 @@ void hs_conn_tx(struct hs_conn *c, const struct http_tx *tx)
 	}
 	if (t->cred_decoded)
 		auth_token_free(&t->cred);
-	else   /* as the old full clear left it, for the next transaction */
-		t->cred.spnego.neg_state = t->cred.krb.ticket_kvno = 0;
 	for (int i = 0; i < t->n_chal; i++)
 		auth_token_free(&t->chal[i]);
 	conn_account(c);

@@ -134,9 +134,14 @@ void auth_token_free(struct auth_token *t)
 	free(t->digest_userhash);
 	free(t->digest_nonce);
 	free(t->raw);
-	memset(t, 0, sizeof *t);
-	t->spnego.neg_state = -1;
-	t->krb.ticket_kvno = -1;
+	/* not a memset of the whole 1 KB token (per decoded header, and
+	   auth_token_decode clears it anyway): what it owned is gone and
+	   every owning pointer is NULL, so a second free is harmless */
+	t->basic_user = t->basic_realm = NULL;
+	t->digest_username = t->digest_realm = t->digest_uri = t->digest_qop = NULL;
+	t->digest_algorithm = t->digest_userhash = t->digest_nonce = NULL;
+	t->raw = NULL;
+	t->raw_len = 0;
 }
 
 /*

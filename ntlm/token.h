@@ -14,7 +14,10 @@
  *    keeps whatever was decoded safely before the damage.  A user name is
  *    only ever set from bytes that were inside the token.
  *  - every string is UTF-8 (UTF-16LE converted, bad sequences replaced by
- *    U+FFFD), NUL-terminated, owned by the token; auth_token_free frees it.
+ *    U+FFFD), NUL-terminated, owned by the token; auth_token_free frees it
+ *    and leaves every owning pointer NULL (a second free does nothing);
+ *    the other fields are then stale until the next auth_token_decode,
+ *    which starts from a cleared token.
  *  - no password (Basic) is ever stored; NT/LM responses and session keys
  *    are stored only as lengths unless AUTH_KEEP_SECRETS is passed.
  *  - raw holds the base64-decoded NTLM / Negotiate token (never a Basic
