@@ -11,12 +11,13 @@
 #include "ntlm/ntlmssp.h"
 #include "ntlm/spnego.h"
 
-static const struct { enum auth_scheme s; const char *name; } schemes[] = {
-	{ SCHEME_NTLM, "NTLM" },
-	{ SCHEME_NEGOTIATE, "Negotiate" },
-	{ SCHEME_BASIC, "Basic" },
-	{ SCHEME_DIGEST, "Digest" },
-	{ SCHEME_BEARER, "Bearer" },
+#define SCHEME(s, name) { s, name, sizeof(name) - 1 }
+static const struct { enum auth_scheme s; const char *name; size_t len; } schemes[] = {
+	SCHEME(SCHEME_NTLM, "NTLM"),
+	SCHEME(SCHEME_NEGOTIATE, "Negotiate"),
+	SCHEME(SCHEME_BASIC, "Basic"),
+	SCHEME(SCHEME_DIGEST, "Digest"),
+	SCHEME(SCHEME_BEARER, "Bearer"),
 };
 
 const char *auth_scheme_name(enum auth_scheme s)
@@ -45,7 +46,7 @@ static bool is_ws(char c)
 static enum auth_scheme scheme_of(const char *s, size_t n)
 {
 	for (size_t i = 0; i < sizeof schemes / sizeof schemes[0]; i++)
-		if (strlen(schemes[i].name) == n && strncasecmp(s, schemes[i].name, n) == 0)
+		if (schemes[i].len == n && strncasecmp(s, schemes[i].name, n) == 0)
 			return schemes[i].s;
 	return SCHEME_OTHER;
 }
@@ -88,8 +89,10 @@ void auth_token_decode(const char *value, size_t len, unsigned flags,
 		return;                   /* SCHEME_NONE */
 	out->scheme = scheme_of(value + start, slen);
 	/* a scheme is an ASCII token; anything else becomes '?' so the name is
-	   always printable UTF-8 for the writers */
-	for (size_t k = 0; k < slen && k < sizeof out->scheme_name - 1; k++) {
+	   always printable UTF-8 for the writers (only kept for SCHEME_OTHER:
+	   the others have their name in auth_scheme_name) */
+	for (size_t k = 0; out->scheme == SCHEME_OTHER &&
+			   k < slen && k < sizeof out->scheme_name - 1; k++) {
 		unsigned char c = (unsigned char)value[start + k];
 		out->scheme_name[k] = (c > 0x20 && c < 0x7f) ? (char)c : '?';
 	}
