@@ -9,7 +9,9 @@
  * "ntlm_bad_offset", "ntlm_bad_av_pair", "ntlm_too_many_av_pairs",
  * "ntlm_bad_v2_blob", "ntlm_mic_missing": MsvAvFlags announces a MIC that
  * is absent or all zeros).  A Type 3 whose user field is out of range has no
- * user (never a guessed one).  Strings are owned by m.
+ * user (never a guessed one).  Strings are owned by m.  Nothing in m is
+ * written before m->type is (so a cleared m whose type stays 0 owns
+ * nothing).
  */
 #ifndef AUTHSCOPE_NTLMSSP_H
 #define AUTHSCOPE_NTLMSSP_H

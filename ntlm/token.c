@@ -125,7 +125,10 @@ void auth_token_free(struct auth_token *t)
 {
 	if (!t)
 		return;
-	ntlm_msg_free(&t->ntlm);
+	/* most tokens are no NTLMSSP message: then ntlm holds nothing
+	   (ntlmssp.h) and its sixteen frees can be skipped */
+	if (t->ntlm.type)
+		ntlm_msg_free(&t->ntlm);
 	krb_info_free(&t->krb);
 	free(t->basic_user);
 	free(t->basic_realm);
