@@ -34,7 +34,6 @@ struct hs_names {
 	uint64_t bytes;                  /* strlen + 1 of each v[i] */
 };
 
-enum { HOW_SCHEME, HOW_MECH, HOW_N };
 /* what the Type 2 said about the server */
 enum { SRV_NB_DOMAIN, SRV_NB_COMPUTER, SRV_DNS_DOMAIN, SRV_DNS_COMPUTER, SRV_N };
 /* the identity, kept for later requests on the connection */
@@ -47,7 +46,9 @@ struct hs_side {
 	int legs;
 	bool saw_gap;
 	bool unconfirmed;                /* AUTHENTICATED, final answer unseen */
-	struct hs_names how;             /* HOW_*: scheme and mech */
+	/* auth_scheme_name / auth_mech_name: static strings, not copied */
+	const char *scheme, *mech;
+	uint64_t how_bytes;              /* counted as copies used to be */
 	struct hs_names srv;             /* SRV_* */
 	uint64_t challenge_ts;           /* MsvAvTimestamp of the Type 2 */
 	bool have_challenge;
@@ -146,7 +147,9 @@ static void side_free(struct hs_side *s)
 {
 	side_forget_identity(s);
 	side_forget_server(s);
-	names_clear(s, &s->how);
+	s->bytes -= s->how_bytes;
+	s->how_bytes = 0;
+	s->scheme = s->mech = NULL;
 }
 
 struct hs_ctx *hs_ctx_new(const struct hs_sink *sink, struct krbtkt *kt)
@@ -355,11 +358,14 @@ static void start_handshake(struct hs_tx *t, struct hs_side *s)
 	s->saw_gap = false;
 	s->unconfirmed = false;
 	h->st.handshakes++;
-	const char *how[HOW_N] = {
-		[HOW_SCHEME] = auth_scheme_name(t->cred.scheme),
-		[HOW_MECH] = auth_mech_name(t->cred.mech),
-	};
-	names_set(s, &s->how, how, HOW_N);
+	s->scheme = auth_scheme_name(t->cred.scheme);
+	s->mech = auth_mech_name(t->cred.mech);
+	/* the byte count (--memcap) stays what it was when these were
+	   copies, so eviction decisions do not move */
+	s->bytes -= s->how_bytes;
+	s->how_bytes = (s->scheme ? strlen(s->scheme) + 1 : 0) +
+		       (s->mech ? strlen(s->mech) + 1 : 0);
+	s->bytes += s->how_bytes;
 }
 
 static void emit_auth(struct hs_tx *t, struct hs_side *s, const char *result)
@@ -630,8 +636,8 @@ static void on_bare_request(struct hs_tx *t)
 			s->state = HS_NONE;
 			return;
 		}
-		t->rec.scheme = s->how.v[HOW_SCHEME];
-		t->rec.mech = s->how.v[HOW_MECH];
+		t->rec.scheme = s->scheme;
+		t->rec.mech = s->mech;
 		t->rec.inherited = true;
 		t->rec.result = "success";
 		if (s->unconfirmed)
