@@ -32,6 +32,17 @@ struct pkt_tuple {
 	uint8_t src[16], dst[16];      /* IPv4 in the first 4 bytes, rest 0 */
 };
 
+/* one TCP segment as decoded (decode.c), for the flow table (flow.c) */
+struct tcp_seg {
+	const struct pkt_tuple *t;
+	const uint8_t *data;           /* the payload, len bytes */
+	size_t len;
+	uint64_t ts_us;
+	uint32_t seq;
+	uint16_t sport, dport;
+	uint8_t flags;                 /* TCPF_* */
+};
+
 struct frag_dgram;                     /* ipfrag.c */
 struct flow;                           /* flow.c */
 
@@ -51,6 +62,9 @@ struct flow_table {
 	struct flow *dead_head, *dead_tail;
 	struct seg *seg_free;          /* recycled small held-segment buffers */
 	size_t seg_free_count;
+	/* the flow of the last lookup: consecutive packets of one connection
+	   are common, and a match here skips the hash and the bucket walk */
+	struct flow *last;
 };
 
 struct frag_table {
@@ -110,11 +124,14 @@ void cap_frag_free_all(struct capture *c);
 
 /* flow.c */
 bool cap_flows_init(struct capture *c);
-void cap_tcp_segment(struct capture *c, const struct pkt_tuple *t,
-		     uint16_t sport, uint16_t dport, uint32_t seq,
-		     uint8_t flags, const uint8_t *data, size_t len,
-		     uint64_t ts_us);
-void cap_flows_expire(struct capture *c);
+void cap_tcp_segment(struct capture *c, const struct tcp_seg *s);
+void cap_flows_sweep(struct capture *c);
+/* per packet while time moves: a sweep only every so often (flow.c) */
+static inline void cap_flows_expire(struct capture *c)
+{
+	if (c->now_us >= c->ft.next_sweep_us)
+		cap_flows_sweep(c);
+}
 void cap_flows_flush(struct capture *c);
 void cap_flows_free(struct capture *c);
 /* free memory by evicting the oldest idle flow other than keep; false if

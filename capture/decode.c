@@ -95,8 +95,10 @@ static void decode_tcp(struct capture *c, const struct pkt_tuple *t, const uint8
 		c->st.truncated++;
 		return;
 	}
-	size_t len = rd_left(&r);
-	cap_tcp_segment(c, t, sport, dport, seq, flags, rd_bytes(&r, len), len, ts_us);
+	struct tcp_seg sg = { .t = t, .len = rd_left(&r), .ts_us = ts_us, .seq = seq,
+			      .sport = sport, .dport = dport, .flags = flags };
+	sg.data = rd_bytes(&r, sg.len);
+	cap_tcp_segment(c, &sg);
 }
 
 /* RFC 2784/2890 GRE; version 1 (PPTP) and source routing are not ours */

@@ -147,6 +147,8 @@ static void hash_grow(struct flow_table *ft)
 
 static void hash_unlink(struct flow_table *ft, struct flow *f)
 {
+	if (ft->last == f)
+		ft->last = NULL;
 	ft->nhashed--;
 	struct flow **pp = &ft->buckets[f->hash & (ft->nbuckets - 1)];
 	while (*pp && *pp != f)
@@ -185,27 +187,59 @@ static uint32_t tuple_hash(const struct flow_table *ft, const struct pkt_tuple *
 			       endpoint_hash(t->dst, dport, ft->seed) + (uint64_t)t->family);
 }
 
+static inline bool same_ip(const uint8_t a[16], const uint8_t b[16])
+{
+	return memcmp(a, b, 16) == 0;
+}
+
+/* is f the flow of this packet, and in which direction */
+static inline __attribute__((always_inline)) bool flow_is(const struct flow *f, const struct pkt_tuple *t,
+		    uint16_t sport, uint16_t dport, enum cap_dir *dir)
+{
+	if (f->fam != t->family)
+		return false;
+	if (f->a_port == sport && f->b_port == dport &&
+	    same_ip(f->a_ip, t->src) && same_ip(f->b_ip, t->dst)) {
+		*dir = DIR_A_TO_B;
+		return true;
+	}
+	if (f->a_port == dport && f->b_port == sport &&
+	    same_ip(f->a_ip, t->dst) && same_ip(f->b_ip, t->src)) {
+		*dir = DIR_B_TO_A;
+		return true;
+	}
+	return false;
+}
+
 static struct flow *flow_find(struct flow_table *ft, const struct pkt_tuple *t,
 			      uint16_t sport, uint16_t dport, uint32_t hash,
 			      enum cap_dir *dir)
 {
-	for (struct flow *f = ft->buckets[hash & (ft->nbuckets - 1)]; f; f = f->hnext) {
-		if (f->hash != hash || f->fam != t->family)
-			continue;
-		if (f->a_port == sport && f->b_port == dport &&
-		    memcmp(f->a_ip, t->src, 16) == 0 &&
-		    memcmp(f->b_ip, t->dst, 16) == 0) {
-			*dir = DIR_A_TO_B;
+	for (struct flow *f = ft->buckets[hash & (ft->nbuckets - 1)]; f; f = f->hnext)
+		if (f->hash == hash && flow_is(f, t, sport, dport, dir))
 			return f;
-		}
-		if (f->a_port == dport && f->b_port == sport &&
-		    memcmp(f->a_ip, t->dst, 16) == 0 &&
-		    memcmp(f->b_ip, t->src, 16) == 0) {
-			*dir = DIR_B_TO_A;
-			return f;
-		}
-	}
 	return NULL;
+}
+
+/*
+ * The flow of a packet, or NULL; *hash is the tuple's hash either way
+ * (a tuple has at most one flow in the table, so the last one looked up
+ * answers alone when it matches).
+ */
+static struct flow *flow_lookup(struct flow_table *ft, const struct pkt_tuple *t,
+				uint16_t sport, uint16_t dport, uint32_t *hash,
+				enum cap_dir *dir)
+{
+	struct flow *f = ft->last;
+	if (f && flow_is(f, t, sport, dport, dir)) {
+		*hash = f->hash;
+		return f;
+	}
+	*hash = tuple_hash(ft, t, sport, dport);
+	f = flow_find(ft, t, sport, dport, *hash, dir);
+	if (f)
+		ft->last = f;
+	return f;
 }
 
 /* ---- memory: flow pool, segment buffers, the shared cap ---------------- */
@@ -242,16 +276,28 @@ static void pool_put(struct capture *c, struct flow *f)
 	c->mem_bytes -= sizeof(struct flow);
 }
 
-/* make room for add bytes, evicting idle flows other than keep */
-static bool mem_reserve(struct capture *c, const struct flow *keep, uint64_t add)
+static bool mem_over(struct capture *c, uint64_t add)
+{
+	return c->mem_bytes + add +
+	       (c->cb.user_mem_bytes ? c->cb.user_mem_bytes(c->cb.user) : 0) >
+	       c->cfg.memcap_bytes;
+}
+
+static __attribute__((noinline)) bool mem_evict_until(struct capture *c, const struct flow *keep,
+						      uint64_t add)
 {
 	/* the layers above free a flow's share when it closes: re-read */
-	while (c->mem_bytes + add +
-	       (c->cb.user_mem_bytes ? c->cb.user_mem_bytes(c->cb.user) : 0) >
-	       c->cfg.memcap_bytes)
+	do {
 		if (!cap_flows_evict_one(c, keep))
 			return false;
+	} while (mem_over(c, add));
 	return true;
+}
+
+/* make room for add bytes, evicting idle flows other than keep */
+static inline bool mem_reserve(struct capture *c, const struct flow *keep, uint64_t add)
+{
+	return !mem_over(c, add) || mem_evict_until(c, keep, add);
 }
 
 static struct seg *seg_alloc(struct capture *c, const struct flow *f, uint32_t len)
@@ -355,6 +401,10 @@ static void deliver_inorder(struct capture *c, struct flow *f, int dir,
 			    const uint8_t *data, uint32_t len, uint64_t ts_us)
 {
 	struct half *h = &f->h[dir];
+	if (!h->held) {                        /* the common case */
+		emit_data(c, f, dir, data, len, ts_us);
+		return;
+	}
 	while (len) {
 		struct seg *s = h->held;
 		if (!s || SEQ_LE(h->next_seq + len, s->seq)) {
@@ -584,6 +634,7 @@ static struct flow *flow_new(struct capture *c, const struct pkt_tuple *t,
 	lru_append(&ft->lru_head, &ft->lru_tail, f);
 	id_append(ft, f);
 	c->st.flows++;
+	ft->last = f;
 	f->user = c->cb.flow_open ? c->cb.flow_open(c->cb.user, &f->fi) : NULL;
 	return f;
 }
@@ -638,15 +689,27 @@ static bool syn_reuses_tuple(const struct flow *f, enum cap_dir dir, uint8_t fla
 	return (flags & (TCPF_SYN | TCPF_ACK)) == TCPF_SYN && h->syn && h->isn != seq;
 }
 
-void cap_tcp_segment(struct capture *c, const struct pkt_tuple *t,
-		     uint16_t sport, uint16_t dport, uint32_t seq,
-		     uint8_t flags, const uint8_t *data, size_t len,
-		     uint64_t ts_us)
+/* bytes of a started half: in order on a clean half (the common case)
+   they go straight up, anything else through seg_data */
+static inline void half_input(struct capture *c, struct flow *f, int dir, uint32_t seq,
+			      const uint8_t *data, uint32_t len, uint64_t ts_us)
+{
+	const struct half *h = &f->h[dir];
+	if (seq == h->next_seq && !h->held && !h->fin && (int32_t)len > 0)
+		emit_data(c, f, dir, data, len, ts_us);
+	else
+		seg_data(c, f, dir, seq, data, len, ts_us);
+}
+
+/* a segment on no open flow, or one that opens, closes or restarts one */
+static __attribute__((noinline)) void segment_slow(struct capture *c, const struct tcp_seg *sg,
+						   struct flow *f, enum cap_dir dir, uint32_t hash)
 {
 	struct flow_table *ft = &c->ft;
-	uint32_t hash = tuple_hash(ft, t, sport, dport);
-	enum cap_dir dir;
-	struct flow *f = flow_find(ft, t, sport, dport, hash, &dir);
+	uint32_t seq = sg->seq;
+	uint8_t flags = sg->flags;
+	size_t len = sg->len;
+	uint64_t ts_us = sg->ts_us;
 
 	if (f && f->state == FS_ACTIVE && f->last_us + c->cfg.idle_timeout_us < c->now_us) {
 		c->st.flows_timed_out++;       /* before the sweep got to it */
@@ -671,7 +734,7 @@ void cap_tcp_segment(struct capture *c, const struct pkt_tuple *t,
 		/* a bare ACK/FIN/RST of a flow we never saw carries nothing */
 		if (!(flags & TCPF_SYN) && len == 0)
 			return;
-		f = flow_new(c, t, sport, dport, flags, hash, ts_us, &dir);
+		f = flow_new(c, sg->t, sg->sport, sg->dport, flags, hash, ts_us, &dir);
 		if (!f)
 			return;
 	} else {
@@ -700,9 +763,35 @@ void cap_tcp_segment(struct capture *c, const struct pkt_tuple *t,
 	if (len && c->cb.user_mem_bytes)
 		mem_reserve(c, f, 0);
 	if (len)
-		seg_data(c, f, dir, seq, data, (uint32_t)len, ts_us);
+		seg_data(c, f, dir, seq, sg->data, (uint32_t)len, ts_us);
 	if (flags & TCPF_FIN)
 		on_fin(c, f, dir, seq + (uint32_t)len, ts_us);
+}
+
+void cap_tcp_segment(struct capture *c, const struct tcp_seg *sg)
+{
+	uint32_t hash;
+	enum cap_dir dir = DIR_A_TO_B;         /* set when f is */
+	struct flow *f = flow_lookup(&c->ft, sg->t, sg->sport, sg->dport, &hash, &dir);
+
+	if (!f || f->state != FS_ACTIVE || (sg->flags & (TCPF_SYN | TCPF_RST | TCPF_FIN)) ||
+	    f->last_us + c->cfg.idle_timeout_us < c->now_us) {
+		segment_slow(c, sg, f, dir, hash);
+		return;
+	}
+	/* an open flow's plain segment: what segment_slow would do, in short */
+	touch(&c->ft, f, c->now_us);
+	if (!sg->len)
+		return;
+	struct half *h = &f->h[dir];
+	if (!h->started) {
+		h->started = true;             /* mid-stream pick-up */
+		h->next_seq = sg->seq;
+	}
+	/* the layers above grew (copies, queues): make room before more */
+	if (c->cb.user_mem_bytes)
+		mem_reserve(c, f, 0);
+	half_input(c, f, dir, sg->seq, sg->data, (uint32_t)sg->len, sg->ts_us);
 }
 
 /* ---- time, flush, setup ------------------------------------------------ */
@@ -714,14 +803,12 @@ void cap_tcp_segment(struct capture *c, const struct pkt_tuple *t,
  */
 #define SWEEP_US 10000ull
 
-void cap_flows_expire(struct capture *c)
+void cap_flows_sweep(struct capture *c)
 {
 	struct flow_table *ft = &c->ft;
 	uint64_t idle = c->cfg.idle_timeout_us;
 	uint64_t linger = idle < CAP_LINGER_US ? idle : CAP_LINGER_US;
 
-	if (c->now_us < ft->next_sweep_us)
-		return;
 	ft->next_sweep_us = c->now_us + (idle / 4 < SWEEP_US ? idle / 4 : SWEEP_US);
 
 	while (ft->lru_head && ft->lru_head->lru_us + idle < c->now_us) {
