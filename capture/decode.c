@@ -66,7 +66,7 @@ static bool too_deep(struct capture *c, int depth)
 }
 
 /* a tunnel's inner packet: counted once per outer packet decapsulated */
-static void tunnel_inner_ethernet(struct capture *c, const uint8_t *pkt, size_t pktlen, uint64_t ts_us, int depth)
+static __attribute__((noinline)) void tunnel_inner_ethernet(struct capture *c, const uint8_t *pkt, size_t pktlen, uint64_t ts_us, int depth)
 {
 	struct rd r = rd_init(pkt, pktlen);
 	c->st.tunnels++;
@@ -74,19 +74,25 @@ static void tunnel_inner_ethernet(struct capture *c, const uint8_t *pkt, size_t 
 		decode_ethernet(c, VIEW(r), ts_us, depth + 1);
 }
 
-static void decode_tcp(struct capture *c, const struct pkt_tuple *t, const uint8_t *pkt, size_t pktlen,
-		       uint64_t ts_us)
+/* inlined into the IP decoders: one call less per packet */
+static inline __attribute__((always_inline))
+void decode_tcp(struct capture *c, const struct pkt_tuple *t, const uint8_t *pkt, size_t pktlen,
+		uint64_t ts_us)
 {
 	struct rd r = rd_init(pkt, pktlen);
-	uint16_t sport = rd_be16(&r);
-	uint16_t dport = rd_be16(&r);
-	uint32_t seq = rd_be32(&r);
-	rd_skip(&r, 4);                        /* ack: not needed to reassemble */
-	uint8_t off = rd_u8(&r);
-	uint8_t flags = rd_u8(&r);
-	size_t hlen = (size_t)(off >> 4) * 4;
-
-	if (!rd_ok(&r) || hlen < 20) {
+	struct rd hdr = rd_take(&r, 14);       /* up to the flags */
+	if (!rd_ok(&hdr)) {
+		c->st.truncated++;
+		return;
+	}
+	struct tcp_seg sg = { .t = t, .ts_us = ts_us };
+	sg.sport = rd_be16(&hdr);
+	sg.dport = rd_be16(&hdr);
+	sg.seq = rd_be32(&hdr);
+	rd_skip(&hdr, 4);                      /* ack: not needed to reassemble */
+	size_t hlen = (size_t)(rd_u8(&hdr) >> 4) * 4;
+	sg.flags = rd_u8(&hdr);
+	if (hlen < 20) {
 		c->st.truncated++;
 		return;
 	}
@@ -95,8 +101,7 @@ static void decode_tcp(struct capture *c, const struct pkt_tuple *t, const uint8
 		c->st.truncated++;
 		return;
 	}
-	struct tcp_seg sg = { .t = t, .len = rd_left(&r), .ts_us = ts_us, .seq = seq,
-			      .sport = sport, .dport = dport, .flags = flags };
+	sg.len = rd_left(&r);
 	sg.data = rd_bytes(&r, sg.len);
 	cap_tcp_segment(c, &sg);
 }
@@ -197,52 +202,67 @@ static void decode_udp(struct capture *c, const uint8_t *pkt, size_t pktlen, uin
 	tunnel_inner_ethernet(c, VIEW(r), ts_us, depth);
 }
 
-void cap_decode_ip_payload(struct capture *c, const struct pkt_tuple *t,
-			   int proto, const uint8_t *pkt, size_t pktlen, uint64_t ts_us, int depth)
+static __attribute__((noinline))
+void decode_ip_in_ip(struct capture *c, int proto, const uint8_t *pkt, size_t pktlen,
+		     uint64_t ts_us, int depth)
 {
-	struct rd r = rd_init(pkt, pktlen);
+	c->st.tunnels++;
+	if (!too_deep(c, depth + 1))
+		decode_ethertype(c, proto == IPP_IPIP ? ETH_IPV4 : ETH_IPV6,
+				 pkt, pktlen, ts_us, depth + 1);
+}
+
+/* inlined into the IP decoders, so TCP costs no call of its own */
+static inline __attribute__((always_inline))
+void ip_payload(struct capture *c, const struct pkt_tuple *t,
+		int proto, const uint8_t *pkt, size_t pktlen, uint64_t ts_us, int depth)
+{
 	switch (proto) {
 	case IPP_TCP:
-		decode_tcp(c, t, VIEW(r), ts_us);
+		decode_tcp(c, t, pkt, pktlen, ts_us);
 		return;
 	case IPP_GRE:
-		decode_gre(c, VIEW(r), ts_us, depth);
+		decode_gre(c, pkt, pktlen, ts_us, depth);
 		return;
 	case IPP_UDP:
-		decode_udp(c, VIEW(r), ts_us, depth);
+		decode_udp(c, pkt, pktlen, ts_us, depth);
 		return;
 	case IPP_IPIP:
 	case IPP_IPV6:
-		c->st.tunnels++;
-		if (!too_deep(c, depth + 1))
-			decode_ethertype(c, proto == IPP_IPIP ? ETH_IPV4 : ETH_IPV6,
-					 VIEW(r), ts_us, depth + 1);
+		decode_ip_in_ip(c, proto, pkt, pktlen, ts_us, depth);
 		return;
 	default:
 		c->st.not_tcp++;
 	}
 }
 
+void cap_decode_ip_payload(struct capture *c, const struct pkt_tuple *t,
+			   int proto, const uint8_t *pkt, size_t pktlen, uint64_t ts_us, int depth)
+{
+	ip_payload(c, t, proto, pkt, pktlen, ts_us, depth);
+}
+
 static void decode_ipv4(struct capture *c, const uint8_t *pkt, size_t pktlen, uint64_t ts_us, int depth)
 {
 	struct rd r = rd_init(pkt, pktlen);
 	struct pkt_tuple t;
-	uint8_t vihl = rd_u8(&r);
-	rd_skip(&r, 1);
-	uint16_t total = rd_be16(&r);
-	uint16_t id = rd_be16(&r);
-	uint16_t frag = rd_be16(&r);
-	rd_skip(&r, 1);
-	uint8_t proto = rd_u8(&r);
-	rd_skip(&r, 2);
-	const uint8_t *src = rd_bytes(&r, 4);
-	const uint8_t *dst = rd_bytes(&r, 4);
-	size_t ihl = (size_t)(vihl & 0x0f) * 4;
-
-	if (!rd_ok(&r)) {
+	struct rd hdr = rd_take(&r, 20);       /* fixed part: reads below fold */
+	if (!rd_ok(&hdr)) {
 		c->st.truncated++;
 		return;
 	}
+	uint8_t vihl = rd_u8(&hdr);
+	rd_skip(&hdr, 1);
+	uint16_t total = rd_be16(&hdr);
+	uint16_t id = rd_be16(&hdr);
+	uint16_t frag = rd_be16(&hdr);
+	rd_skip(&hdr, 1);
+	uint8_t proto = rd_u8(&hdr);
+	rd_skip(&hdr, 2);
+	const uint8_t *src = rd_bytes(&hdr, 4);
+	const uint8_t *dst = rd_bytes(&hdr, 4);
+	size_t ihl = (size_t)(vihl & 0x0f) * 4;
+
 	if ((vihl >> 4) != 4) {
 		c->st.not_ip++;
 		return;
@@ -267,7 +287,7 @@ static void decode_ipv4(struct capture *c, const uint8_t *pkt, size_t pktlen, ui
 			       (frag & 0x2000) != 0, VIEW(body), ts_us, depth);
 		return;
 	}
-	cap_decode_ip_payload(c, &t, proto, VIEW(body), ts_us, depth);
+	ip_payload(c, &t, proto, VIEW(body), ts_us, depth);
 }
 
 void cap_decode_ipv6_chain(struct capture *c, const struct pkt_tuple *t,
@@ -318,7 +338,7 @@ void cap_decode_ipv6_chain(struct capture *c, const struct pkt_tuple *t,
 				c->st.truncated++;
 				return;
 			}
-			cap_decode_ip_payload(c, t, nh, VIEW(r), ts_us, depth);
+			ip_payload(c, t, nh, VIEW(r), ts_us, depth);
 			return;
 		}
 		if (!rd_ok(&r)) {
@@ -416,8 +436,10 @@ static void decode_pppoe(struct capture *c, const uint8_t *pkt, size_t pktlen,
 		c->st.not_ip++;            /* LCP, IPCP... */
 }
 
-static void decode_ethertype(struct capture *c, uint16_t type, const uint8_t *pkt, size_t pktlen,
-			     uint64_t ts_us, int depth)
+/* inlined into each link layer: one call less per packet */
+static inline __attribute__((always_inline))
+void decode_ethertype(struct capture *c, uint16_t type, const uint8_t *pkt, size_t pktlen,
+		      uint64_t ts_us, int depth)
 {
 	switch (type) {
 	case ETH_IPV4:
@@ -460,26 +482,31 @@ static uint16_t skip_vlans(struct capture *c, struct rd *r, uint16_t type)
 	return type;
 }
 
-static void decode_ethernet(struct capture *c, const uint8_t *pkt, size_t pktlen, uint64_t ts_us, int depth)
+static inline __attribute__((always_inline))
+void decode_ethernet(struct capture *c, const uint8_t *pkt, size_t pktlen, uint64_t ts_us, int depth)
 {
 	struct rd r = rd_init(pkt, pktlen);
-	rd_skip(&r, 12);
-	uint16_t type = rd_be16(&r);
-	if (!rd_ok(&r)) {
+	struct rd hdr = rd_take(&r, 14);
+	if (!rd_ok(&hdr)) {
 		c->st.truncated++;
 		return;
 	}
+	rd_skip(&hdr, 12);                     /* MAC addresses */
+	uint16_t type = rd_be16(&hdr);
 	if (type <= 1500) {                    /* 802.3 length: LLC, not IP */
 		c->st.not_ip++;
 		return;
 	}
-	type = skip_vlans(c, &r, type);
-	if (!rd_ok(&r)) {
-		c->st.truncated++;
-		return;
+	if (is_vlan(type)) {
+		type = skip_vlans(c, &r, type);
+		if (!rd_ok(&r)) {
+			c->st.truncated++;
+			return;
+		}
+		if (!type)
+			return;
 	}
-	if (type)
-		decode_ethertype(c, type, VIEW(r), ts_us, depth);
+	decode_ethertype(c, type, VIEW(r), ts_us, depth);
 }
 
 static void decode_sll(struct capture *c, const uint8_t *pkt, size_t pktlen, uint64_t ts_us, bool v2)

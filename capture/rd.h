@@ -20,6 +20,8 @@
 #include <stddef.h>
 #include <stdint.h>
 #include <stdbool.h>
+#include <string.h>
+#include <string.h>
 
 struct rd {
 	const uint8_t *base;
@@ -80,14 +82,28 @@ static inline uint8_t rd_u8(struct rd *r)
 	return rd_need(r, 1) ? r->base[r->pos++] : 0;
 }
 
+/* one unaligned load and a byte swap where needed: the compiler does not
+   always see that in a shift-and-or of single bytes */
+#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_BIG_ENDIAN__
+#define RD_FROM_BE16(v) (v)
+#define RD_FROM_BE32(v) (v)
+#define RD_FROM_LE16(v) __builtin_bswap16(v)
+#define RD_FROM_LE32(v) __builtin_bswap32(v)
+#else
+#define RD_FROM_BE16(v) __builtin_bswap16(v)
+#define RD_FROM_BE32(v) __builtin_bswap32(v)
+#define RD_FROM_LE16(v) (v)
+#define RD_FROM_LE32(v) (v)
+#endif
+
 static inline uint16_t rd_be16(struct rd *r)
 {
 	uint16_t v;
 	if (!rd_need(r, 2))
 		return 0;
-	v = (uint16_t)((r->base[r->pos] << 8) | r->base[r->pos + 1]);
+	memcpy(&v, r->base + r->pos, 2);
 	r->pos += 2;
-	return v;
+	return RD_FROM_BE16(v);
 }
 
 static inline uint32_t rd_be32(struct rd *r)
@@ -95,10 +111,9 @@ static inline uint32_t rd_be32(struct rd *r)
 	uint32_t v;
 	if (!rd_need(r, 4))
 		return 0;
-	v = ((uint32_t)r->base[r->pos] << 24) | ((uint32_t)r->base[r->pos + 1] << 16) |
-	    ((uint32_t)r->base[r->pos + 2] << 8) | r->base[r->pos + 3];
+	memcpy(&v, r->base + r->pos, 4);
 	r->pos += 4;
-	return v;
+	return RD_FROM_BE32(v);
 }
 
 static inline uint16_t rd_le16(struct rd *r)
@@ -106,9 +121,9 @@ static inline uint16_t rd_le16(struct rd *r)
 	uint16_t v;
 	if (!rd_need(r, 2))
 		return 0;
-	v = (uint16_t)(r->base[r->pos] | (r->base[r->pos + 1] << 8));
+	memcpy(&v, r->base + r->pos, 2);
 	r->pos += 2;
-	return v;
+	return RD_FROM_LE16(v);
 }
 
 static inline uint32_t rd_le32(struct rd *r)
@@ -116,10 +131,9 @@ static inline uint32_t rd_le32(struct rd *r)
 	uint32_t v;
 	if (!rd_need(r, 4))
 		return 0;
-	v = r->base[r->pos] | ((uint32_t)r->base[r->pos + 1] << 8) |
-	    ((uint32_t)r->base[r->pos + 2] << 16) | ((uint32_t)r->base[r->pos + 3] << 24);
+	memcpy(&v, r->base + r->pos, 4);
 	r->pos += 4;
-	return v;
+	return RD_FROM_LE32(v);
 }
 
 static inline uint64_t rd_le64(struct rd *r)
