@@ -170,21 +170,35 @@ static uint64_t mix64(uint64_t x)
 	return x;
 }
 
-/* seeded per capture so crafted traffic cannot aim at one chain */
-static uint64_t endpoint_hash(const uint8_t ip[16], uint16_t port, uint64_t seed)
+/* an endpoint folded to 64 bits; the seed comes in below */
+static uint64_t endpoint_key(const uint8_t ip[16], uint16_t port)
 {
 	uint64_t a, b;
 	memcpy(&a, ip, 8);
 	memcpy(&b, ip + 8, 8);
-	return mix64(a ^ seed ^ ((b << 29) | (b >> 35)) ^ ((uint64_t)port << 47) ^ port);
+	return a ^ ((b << 29) | (b >> 35)) ^ ((uint64_t)port << 47) ^ port;
 }
 
-/* symmetric: (src, dst) and (dst, src) land in the same bucket */
+/*
+ * Symmetric: (src, dst) and (dst, src) land in the same bucket, since the
+ * two seeded endpoint keys are multiplied.  The 128-bit product folded
+ * (wyhash's "mum") spreads every key bit over the low bits that pick the
+ * bucket, in one multiply; seeded per capture so crafted traffic cannot
+ * aim at one chain.
+ */
 static uint32_t tuple_hash(const struct flow_table *ft, const struct pkt_tuple *t,
 			   uint16_t sport, uint16_t dport)
 {
-	return (uint32_t)mix64(endpoint_hash(t->src, sport, ft->seed) +
-			       endpoint_hash(t->dst, dport, ft->seed) + (uint64_t)t->family);
+	uint64_t s = ft->seed ^ (uint64_t)t->family;
+	uint64_t x = endpoint_key(t->src, sport) ^ s;
+	uint64_t y = endpoint_key(t->dst, dport) ^ s;
+#ifdef __SIZEOF_INT128__
+	__uint128_t p = (__uint128_t)x * y;
+	uint64_t h = (uint64_t)p ^ (uint64_t)(p >> 64);
+#else
+	uint64_t h = mix64(mix64(x) + mix64(y));
+#endif
+	return (uint32_t)(h ^ (h >> 32));
 }
 
 static inline bool same_ip(const uint8_t a[16], const uint8_t b[16])
