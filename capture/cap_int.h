@@ -25,6 +25,7 @@
 #define CAP_FRAG_MAX_PIECES        128     /* fragments in one datagram */
 #define CAP_FRAG_TIMEOUT_US        (30ull * 1000000)
 #define CAP_LINGER_US              (30ull * 1000000) /* closed flows absorb late packets */
+#define CAP_RECENT_FLOWS           256     /* lookup cache slots, power of two */
 
 /* one endpoint pair as decoded from a packet, before the flow lookup */
 struct pkt_tuple {
@@ -62,9 +63,10 @@ struct flow_table {
 	struct flow *dead_head, *dead_tail;
 	struct seg *seg_free;          /* recycled small held-segment buffers */
 	size_t seg_free_count;
-	/* the flow of the last lookup: consecutive packets of one connection
-	   are common, and a match here skips the hash and the bucket walk */
-	struct flow *last;
+	/* flows of recent lookups, by a cheap unseeded index (the ports):
+	   a match here skips the seeded hash and the bucket walk, and the
+	   worst crafted traffic can do is make it miss */
+	struct flow *recent[CAP_RECENT_FLOWS];
 };
 
 struct frag_table {

@@ -145,10 +145,17 @@ static void hash_grow(struct flow_table *ft)
 	ft->nbuckets = nb;
 }
 
+/* the lookup cache slot of a port pair, the same both ways */
+static unsigned recent_slot(uint16_t port1, uint16_t port2)
+{
+	return (port1 ^ port2) & (CAP_RECENT_FLOWS - 1);
+}
+
 static void hash_unlink(struct flow_table *ft, struct flow *f)
 {
-	if (ft->last == f)
-		ft->last = NULL;
+	struct flow **r = &ft->recent[recent_slot(f->a_port, f->b_port)];
+	if (*r == f)
+		*r = NULL;
 	ft->nhashed--;
 	struct flow **pp = &ft->buckets[f->hash & (ft->nbuckets - 1)];
 	while (*pp && *pp != f)
@@ -237,14 +244,15 @@ static struct flow *flow_find(struct flow_table *ft, const struct pkt_tuple *t,
 
 /*
  * The flow of a packet, or NULL; *hash is the tuple's hash either way
- * (a tuple has at most one flow in the table, so the last one looked up
- * answers alone when it matches).
+ * (a tuple has at most one flow in the table, so a recent one that
+ * matches answers alone).
  */
 static struct flow *flow_lookup(struct flow_table *ft, const struct pkt_tuple *t,
 				uint16_t sport, uint16_t dport, uint32_t *hash,
 				enum cap_dir *dir)
 {
-	struct flow *f = ft->last;
+	struct flow **r = &ft->recent[recent_slot(sport, dport)];
+	struct flow *f = *r;
 	if (f && flow_is(f, t, sport, dport, dir)) {
 		*hash = f->hash;
 		return f;
@@ -252,7 +260,7 @@ static struct flow *flow_lookup(struct flow_table *ft, const struct pkt_tuple *t
 	*hash = tuple_hash(ft, t, sport, dport);
 	f = flow_find(ft, t, sport, dport, *hash, dir);
 	if (f)
-		ft->last = f;
+		*r = f;
 	return f;
 }
 
@@ -648,7 +656,7 @@ static struct flow *flow_new(struct capture *c, const struct pkt_tuple *t,
 	lru_append(&ft->lru_head, &ft->lru_tail, f);
 	id_append(ft, f);
 	c->st.flows++;
-	ft->last = f;
+	ft->recent[recent_slot(f->a_port, f->b_port)] = f;
 	f->user = c->cb.flow_open ? c->cb.flow_open(c->cb.user, &f->fi) : NULL;
 	return f;
 }
