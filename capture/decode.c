@@ -290,9 +290,10 @@ static void decode_ipv4(struct capture *c, const uint8_t *pkt, size_t pktlen, ui
 	ip_payload(c, &t, proto, VIEW(body), ts_us, depth);
 }
 
-void cap_decode_ipv6_chain(struct capture *c, const struct pkt_tuple *t,
-			   int nh, const uint8_t *pkt, size_t pktlen, uint64_t ts_us, int depth,
-			   bool after_reassembly)
+static inline __attribute__((always_inline))
+void ipv6_chain(struct capture *c, const struct pkt_tuple *t,
+		int nh, const uint8_t *pkt, size_t pktlen, uint64_t ts_us, int depth,
+		bool after_reassembly)
 {
 	struct rd r = rd_init(pkt, pktlen);
 	/* a chain longer than this is an attack or garbage */
@@ -349,22 +350,30 @@ void cap_decode_ipv6_chain(struct capture *c, const struct pkt_tuple *t,
 	c->st.not_tcp++;
 }
 
+void cap_decode_ipv6_chain(struct capture *c, const struct pkt_tuple *t,
+			   int nh, const uint8_t *pkt, size_t pktlen, uint64_t ts_us, int depth,
+			   bool after_reassembly)
+{
+	ipv6_chain(c, t, nh, pkt, pktlen, ts_us, depth, after_reassembly);
+}
+
 static void decode_ipv6(struct capture *c, const uint8_t *pkt, size_t pktlen, uint64_t ts_us, int depth)
 {
 	struct rd r = rd_init(pkt, pktlen);
 	struct pkt_tuple t;
-	uint8_t v = rd_u8(&r);
-	rd_skip(&r, 3);
-	uint16_t plen = rd_be16(&r);
-	uint8_t nh = rd_u8(&r);
-	rd_skip(&r, 1);
-	const uint8_t *src = rd_bytes(&r, 16);
-	const uint8_t *dst = rd_bytes(&r, 16);
-
-	if (!rd_ok(&r)) {
+	struct rd hdr = rd_take(&r, 40);       /* fixed header: reads below fold */
+	if (!rd_ok(&hdr)) {
 		c->st.truncated++;
 		return;
 	}
+	uint8_t v = rd_u8(&hdr);
+	rd_skip(&hdr, 3);
+	uint16_t plen = rd_be16(&hdr);
+	uint8_t nh = rd_u8(&hdr);
+	rd_skip(&hdr, 1);
+	const uint8_t *src = rd_bytes(&hdr, 16);
+	const uint8_t *dst = rd_bytes(&hdr, 16);
+
 	if ((v >> 4) != 6) {
 		c->st.not_ip++;
 		return;
@@ -378,7 +387,7 @@ static void decode_ipv6(struct capture *c, const uint8_t *pkt, size_t pktlen, ui
 	t.family = 6;
 	memcpy(t.src, src, 16);
 	memcpy(t.dst, dst, 16);
-	cap_decode_ipv6_chain(c, &t, nh, rd_ptr(&r), len, ts_us, depth, false);
+	ipv6_chain(c, &t, nh, rd_ptr(&r), len, ts_us, depth, false);
 }
 
 /* IP by its version nibble, where the header before it does not say */
@@ -469,7 +478,8 @@ static bool is_vlan(uint16_t type)
 }
 
 /* ethertype after any stacked 802.1Q / 802.1ad tags */
-static uint16_t skip_vlans(struct capture *c, struct rd *r, uint16_t type)
+static inline __attribute__((always_inline))
+uint16_t skip_vlans(struct capture *c, struct rd *r, uint16_t type)
 {
 	for (int i = 0; is_vlan(type); i++) {
 		if (i == VLAN_MAX_TAGS) {
