@@ -217,10 +217,11 @@ static inline __attribute__((always_inline))
 void ip_payload(struct capture *c, const struct pkt_tuple *t,
 		int proto, const uint8_t *pkt, size_t pktlen, uint64_t ts_us, int depth)
 {
-	switch (proto) {
-	case IPP_TCP:
+	if (proto == IPP_TCP) {                /* first: nearly every packet */
 		decode_tcp(c, t, pkt, pktlen, ts_us);
 		return;
+	}
+	switch (proto) {
 	case IPP_GRE:
 		decode_gre(c, pkt, pktlen, ts_us, depth);
 		return;
@@ -590,10 +591,11 @@ void cap_decode_packet(struct capture *c, int dlt, const uint8_t *pkt,
 {
 	struct rd r = rd_init(pkt, caplen);
 
-	switch (dlt) {
-	case DLT_V_EN10MB:
+	if (dlt == DLT_V_EN10MB) {             /* first: the usual link */
 		decode_ethernet(c, VIEW(r), ts_us, 0);
 		return;
+	}
+	switch (dlt) {
 	case DLT_V_LINUX_SLL:
 		decode_sll(c, VIEW(r), ts_us, false);
 		return;

@@ -214,8 +214,9 @@ static inline bool same_ip(const uint8_t a[16], const uint8_t b[16])
 }
 
 /* is f the flow of this packet, and in which direction */
-static inline __attribute__((always_inline)) bool flow_is(const struct flow *f, const struct pkt_tuple *t,
-		    uint16_t sport, uint16_t dport, enum cap_dir *dir)
+static inline __attribute__((always_inline))
+bool flow_is(const struct flow *f, const struct pkt_tuple *t, uint16_t sport, uint16_t dport,
+	     enum cap_dir *dir)
 {
 	if (f->fam != t->family)
 		return false;
