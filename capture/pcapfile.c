@@ -10,6 +10,7 @@
 #include <unistd.h>
 
 #include "pcapfile.h"
+#include "rd.h"
 
 #define PF_MAGIC_US   0xa1b2c3d4u
 #define PF_MAGIC_NS   0xa1b23c4du
@@ -18,7 +19,9 @@
 
 struct pcapfile {
 	int fd;
-	bool swapped, nano;
+	bool big;                      /* the file's byte order */
+	bool swapped;                  /* not this machine's byte order */
+	bool nano;
 	uint32_t snapshot;
 	uint8_t *buf;
 	size_t have, pos;              /* unread bytes are buf[pos, have) */
@@ -29,11 +32,17 @@ struct pcapfile {
 	char err[PCAP_ERRBUF_SIZE + 64];
 };
 
-static uint32_t get32(const uint8_t *b, bool swapped)
+/* fields in the file's byte order: one load, then a swap if big */
+static inline uint32_t rd32(struct rd *r, bool big)
 {
-	uint32_t v;
-	memcpy(&v, b, 4);
-	return swapped ? __builtin_bswap32(v) : v;
+	uint32_t v = rd_le32(r);
+	return big ? __builtin_bswap32(v) : v;
+}
+
+static inline uint16_t rd16(struct rd *r, bool big)
+{
+	uint16_t v = rd_le16(r);
+	return big ? __builtin_bswap16(v) : v;
 }
 
 /* the link types decode.c reads; libpcap hands their records over as stored */
@@ -48,10 +57,12 @@ static bool dlt_plain(int dlt)
 	}
 }
 
-struct pcapfile *pcapfile_open(pcap_t *p, int fd)
+struct pcapfile *pcapfile_open(pcap_t *p)
 {
 	uint8_t fh[24];
 	struct stat st;
+	FILE *fp = pcap_file(p);
+	int fd = fp ? dup(fileno(fp)) : -1;
 	if (fd < 0 || fstat(fd, &st) != 0 || !S_ISREG(st.st_mode) ||
 	    pread(fd, fh, sizeof(fh), 0) != (ssize_t)sizeof(fh) ||
 	    !dlt_plain(pcap_datalink(p)) || pcap_snapshot(p) <= 0) {
@@ -59,19 +70,13 @@ struct pcapfile *pcapfile_open(pcap_t *p, int fd)
 			close(fd);
 		return NULL;
 	}
-	uint32_t m;
-	memcpy(&m, fh, 4);
-	bool swapped = m == __builtin_bswap32(PF_MAGIC_US) || m == __builtin_bswap32(PF_MAGIC_NS);
+	struct rd r = rd_init(fh, sizeof(fh));
+	uint32_t m = rd_le32(&r);
+	bool big = m == __builtin_bswap32(PF_MAGIC_US) || m == __builtin_bswap32(PF_MAGIC_NS);
 	bool nano = m == PF_MAGIC_NS || m == __builtin_bswap32(PF_MAGIC_NS);
-	uint16_t major, minor;
-	memcpy(&major, fh + 4, 2);
-	memcpy(&minor, fh + 6, 2);
-	if (swapped) {
-		major = __builtin_bswap16(major);
-		minor = __builtin_bswap16(minor);
-	}
+	uint16_t major = rd16(&r, big), minor = rd16(&r, big);
 	struct pcapfile *f = NULL;
-	if ((swapped || nano || m == PF_MAGIC_US) && major == 2 && minor == 4 &&
+	if ((big || m == PF_MAGIC_US || m == PF_MAGIC_NS) && major == 2 && minor == 4 &&
 	    lseek(fd, 24, SEEK_SET) == 24)
 		f = calloc(1, sizeof(*f));
 	if (f)
@@ -82,21 +87,24 @@ struct pcapfile *pcapfile_open(pcap_t *p, int fd)
 		return NULL;
 	}
 	f->fd = fd;
-	f->swapped = swapped;
+	f->big = big;
+#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_BIG_ENDIAN__
+	f->swapped = !big;
+#else
+	f->swapped = big;
+#endif
 	f->nano = nano;
 	f->snapshot = (uint32_t)pcap_snapshot(p);
 	f->off = 24;
 	return f;
 }
 
-bool pcapfile_filter(struct pcapfile *f, pcap_t *p, const char *bpf)
+void pcapfile_filter(struct pcapfile *f, struct bpf_program *prog)
 {
-	if (!bpf || !*bpf)
-		return true;
-	if (pcap_compile(p, &f->prog, bpf, 1, PCAP_NETMASK_UNKNOWN) != 0)
-		return false;
+	if (f->filtered)
+		pcap_freecode(&f->prog);
+	f->prog = *prog;
 	f->filtered = true;
-	return true;
 }
 
 /* at least need unread bytes in the buffer, unless the file ends first */
@@ -129,20 +137,19 @@ static int next_record(struct pcapfile *f, struct pcap_pkthdr *h,
 	*rec_off = f->off;
 	if (fill(f, 16) < 0)
 		return -1;
-	size_t avail = f->have - f->pos;
-	if (avail == 0)
+	struct rd r = rd_init(f->buf + f->pos, f->have - f->pos);
+	if (!rd_left(&r))
 		return 0;
-	if (avail < 16) {
+	if (rd_left(&r) < 16) {
 		snprintf(f->err, sizeof(f->err),
-			 "truncated dump file; tried to read 16 header bytes, only got %zu", avail);
+			 "truncated dump file; tried to read 16 header bytes, only got %zu",
+			 rd_left(&r));
 		return -1;
 	}
-	const uint8_t *r = f->buf + f->pos;
 	/* as libpcap: signed 32-bit fields, but byte-swapped ones unsigned */
-	int64_t sec = f->swapped ? (int64_t)get32(r, true) : (int32_t)get32(r, false);
-	int64_t frac = f->swapped ? (int64_t)get32(r + 4, true) : (int32_t)get32(r + 4, false);
-	uint32_t caplen = get32(r + 8, f->swapped);
-	uint32_t len = get32(r + 12, f->swapped);
+	struct rd rh = rd_take(&r, 16);        /* one check for the four */
+	uint32_t sec = rd32(&rh, f->big), frac = rd32(&rh, f->big);
+	uint32_t caplen = rd32(&rh, f->big), len = rd32(&rh, f->big);
 	if (caplen > PF_MAX_SNAP) {
 		if (caplen > f->snapshot)
 			snprintf(f->err, sizeof(f->err), "invalid packet capture length %u, "
@@ -154,7 +161,9 @@ static int next_record(struct pcapfile *f, struct pcap_pkthdr *h,
 	}
 	if (fill(f, 16 + (size_t)caplen) < 0)
 		return -1;
-	avail = f->have - f->pos - 16;
+	/* the record's bytes (fill may have moved the buffer) */
+	r = rd_init(f->buf + f->pos + 16, f->have - f->pos - 16);
+	size_t avail = rd_left(&r);
 	if (avail < caplen) {
 		/* libpcap first reads up to the snapshot length, then skips */
 		uint32_t want = caplen > f->snapshot && avail < f->snapshot ? f->snapshot : caplen;
@@ -162,11 +171,13 @@ static int next_record(struct pcapfile *f, struct pcap_pkthdr *h,
 			 "tried to read %u captured bytes, only got %zu", want, avail);
 		return -1;
 	}
-	h->ts.tv_sec = sec;
-	h->ts.tv_usec = f->nano ? frac / 1000 : frac;
+	h->ts.tv_sec = f->swapped ? (int64_t)sec : (int32_t)sec;
+	h->ts.tv_usec = f->swapped ? (int64_t)frac : (int32_t)frac;
+	if (f->nano)
+		h->ts.tv_usec /= 1000;
 	h->caplen = caplen > f->snapshot ? f->snapshot : caplen;
 	h->len = len;
-	*data = f->buf + f->pos + 16;
+	*data = rd_bytes(&r, caplen);
 	f->pos += 16 + (size_t)caplen;
 	f->off += 16 + (uint64_t)caplen;
 	return 1;

@@ -23,15 +23,15 @@ struct pcapfile;
 
 /*
  * A reader for the file libpcap opened as p (classic pcap, so the next
- * record starts at byte 24), reading from fd (taken over: closed by
- * pcapfile_close).  NULL when this reader does not take the file (pcapng,
- * another version or magic, a link type libpcap post-processes, out of
- * memory): the caller keeps reading it with libpcap.
+ * record starts at byte 24), on its own descriptor of the same open file.
+ * NULL when this reader does not take the file (not a regular file,
+ * pcapng, another version or magic, a link type libpcap post-processes,
+ * out of memory): the caller keeps reading it with libpcap.
  */
-struct pcapfile *pcapfile_open(pcap_t *p, int fd);
+struct pcapfile *pcapfile_open(pcap_t *p);
 
-/* apply the filter bpf (compiled for p) to every record; false: bad filter */
-bool pcapfile_filter(struct pcapfile *f, pcap_t *p, const char *bpf);
+/* keep only the records prog (pcap_compile'd, taken over) accepts */
+void pcapfile_filter(struct pcapfile *f, struct bpf_program *prog);
 
 /*
  * The next record: 1 with *h and *data (valid until the next call),

@@ -14,7 +14,6 @@
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
-#include <unistd.h>
 
 #include "cap_int.h"
 #include "pcapfile.h"
@@ -81,8 +80,9 @@ static void on_packet(u_char *user, const struct pcap_pkthdr *h, const u_char *d
 	cap_feed(c, s->dlt, data, h->caplen, h->len, hdr_ts_us(h));
 }
 
-static bool set_filter(pcap_t *p, const char *bpf, const char *what,
-		       char *err, size_t errlen)
+/* compiled once, for pf when it reads the file, else for libpcap */
+static bool set_filter(pcap_t *p, struct pcapfile *pf, const char *bpf,
+		       const char *what, char *err, size_t errlen)
 {
 	struct bpf_program prog;
 	if (!bpf || !*bpf)
@@ -90,6 +90,10 @@ static bool set_filter(pcap_t *p, const char *bpf, const char *what,
 	if (pcap_compile(p, &prog, bpf, 1, PCAP_NETMASK_UNKNOWN) != 0) {
 		snprintf(err, errlen, "%s: bad filter '%s': %s", what, bpf, pcap_geterr(p));
 		return false;
+	}
+	if (pf) {
+		pcapfile_filter(pf, &prog);
+		return true;
 	}
 	int rc = pcap_setfilter(p, &prog);
 	pcap_freecode(&prog);
@@ -139,17 +143,9 @@ static bool src_open_file(struct cap_src *s, const char *path, const char *bpf,
 	s->path = path;
 	s->dlt = pcap_datalink(s->p);
 	s->offset = 24;                        /* classic pcap file header */
-	if (!set_filter(s->p, bpf, path, err, errlen))
-		return false;
-	if (!s->pcapng && strcmp(path, "-") != 0) {
-		s->pf = pcapfile_open(s->p, dup(fileno(pcap_file(s->p))));
-		if (s->pf && !pcapfile_filter(s->pf, s->p, bpf)) {
-			snprintf(err, errlen, "%s: bad filter '%s': %s", path, bpf,
-				 pcap_geterr(s->p));
-			return false;
-		}
-	}
-	return true;
+	if (!s->pcapng && strcmp(path, "-") != 0)
+		s->pf = pcapfile_open(s->p);
+	return set_filter(s->p, s->pf, bpf, path, err, errlen);
 }
 
 struct capture *cap_open_files(const char *const *paths, int npaths,
@@ -217,7 +213,7 @@ struct capture *cap_open_live(const char *iface, const struct cap_config *cfg,
 		return NULL;
 	}
 	s->dlt = pcap_datalink(s->p);
-	if (!set_filter(s->p, c->cfg.bpf, iface, err, errlen)) {
+	if (!set_filter(s->p, NULL, c->cfg.bpf, iface, err, errlen)) {
 		cap_close(c);
 		return NULL;
 	}

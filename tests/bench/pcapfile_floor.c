@@ -13,7 +13,6 @@
 #include <pcap/pcap.h>
 #include <stdint.h>
 #include <stdio.h>
-#include <unistd.h>
 
 #include "capture/pcapfile.h"
 
@@ -29,7 +28,7 @@ int main(int argc, char **argv)
 		fprintf(stderr, "pcapfile_floor: %s\n", err);
 		return 1;
 	}
-	struct pcapfile *f = pcapfile_open(p, dup(fileno(pcap_file(p))));
+	struct pcapfile *f = pcapfile_open(p);
 	if (!f) {
 		fprintf(stderr, "pcapfile_floor: %s: not a file pcapfile.c reads\n", argv[1]);
 		pcap_close(p);

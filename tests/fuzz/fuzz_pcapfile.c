@@ -43,7 +43,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	}
 	pcap_t *a = open_fd(fd);
 	pcap_t *b = open_fd(fd);
-	struct pcapfile *f = b ? pcapfile_open(b, dup(fileno(pcap_file(b)))) : NULL;
+	struct pcapfile *f = b ? pcapfile_open(b) : NULL;
 	if (a && f) {
 		for (;;) {
 			struct pcap_pkthdr *ha, hb;

@@ -88,7 +88,7 @@ static int same_as_libpcap(const char *path, bool must_take)
 		return -2;                     /* libpcap refuses the header */
 	}
 	assert_non_null(b);
-	struct pcapfile *f = pcapfile_open(b, dup(fileno(pcap_file(b))));
+	struct pcapfile *f = pcapfile_open(b);
 	if (!f) {
 		assert_false(must_take);
 		pcap_close(a);
