@@ -21,7 +21,6 @@
 #include <stdint.h>
 #include <stdbool.h>
 #include <string.h>
-#include <string.h>
 
 struct rd {
 	const uint8_t *base;
