@@ -1845,9 +1845,11 @@ static void scan_skipped(struct http_conn *c, struct hdir *d, size_t n,
 /*
  * Look for a message start; returns bytes consumed.  M_DETECT looks only
  * at the very first byte of the direction, M_SCAN at every line start.
+ * Rare next to parsing: kept out of line so that the parse loop
+ * (dir_input) stays small.
  */
-static size_t dir_scan(struct http_conn *c, struct hdir *d, const uint8_t *p,
-		       size_t n, uint64_t ts)
+static size_t __attribute__((noinline)) dir_scan(struct http_conn *c, struct hdir *d,
+						 const uint8_t *p, size_t n, uint64_t ts)
 {
 	int kinds = d->role ? d->role : K_ANY, kind = 0, m;
 	size_t pos = 0;
@@ -1949,16 +1951,6 @@ static void __attribute__((noinline)) hold_add(struct http_conn *c,
 	}
 }
 
-/* looking for a message start is rare next to parsing: kept out of line
-   so that the parse loop stays small */
-static size_t __attribute__((noinline)) dir_scan_at(struct http_conn *c,
-						    struct hdir *d,
-						    const uint8_t *p, size_t n,
-						    uint64_t ts)
-{
-	return dir_scan(c, d, p, n, ts);
-}
-
 static void dir_input(struct http_conn *c, struct hdir *d, const uint8_t *data,
 		      size_t len, uint64_t ts)
 {
@@ -1980,7 +1972,7 @@ static void dir_input(struct http_conn *c, struct hdir *d, const uint8_t *data,
 			used = dir_parse(c, d, p, n, ts);
 			break;
 		default:
-			used = dir_scan_at(c, d, p, n, ts);
+			used = dir_scan(c, d, p, n, ts);
 			break;
 		}
 		if (used == 0 && d->mode == before && before != M_PARSE)
