@@ -11,7 +11,8 @@
  * hashes to core 0 is fed to it at once, any other is appended to the
  * batch of its worker; full batches go through a small bounded ring per
  * worker thread (mutex + condition variables, taken once per batch of
- * hundreds of packets).  So N workers are N threads, not N + 1.  Live, every core opens the interface and joins
+ * hundreds of packets).  So N workers are N threads, not N + 1.  Live,
+ * every core opens the interface and joins
  * one PACKET_FANOUT group: the kernel splits the flows.
  */
 #include <errno.h>
@@ -426,23 +427,12 @@ static void reader_flush(struct pl_core *k)
 	}
 }
 
-static void reader_packet(void *user, int dlt, const uint8_t *pkt, size_t caplen,
-			  size_t wirelen, uint64_t ts_us)
+/* a copy of the packet at the end of worker k's batch */
+static void batch_append(struct pl_core *k, uint64_t clock_us, int dlt, const uint8_t *pkt,
+			 size_t caplen, size_t wirelen, uint64_t ts_us)
 {
-	struct pipeline *p = user;
-	uint32_t h = cap_packet_hash(dlt, pkt, caplen);
-	struct pl_core *k = &p->core[((uint64_t)h * (uint64_t)p->ncores) >> 32];
 	size_t room = PL_BATCH_BYTES - sizeof(struct pl_pkt);
 	struct pl_pkt hdr;
-
-	if (!k->threaded) {
-		/* worker 0 is this thread: no copy, same clock as a batch */
-		cap_advance(k->cap, p->clock_us);
-		cap_feed(k->cap, dlt, pkt, caplen, wirelen, ts_us);
-		if (ts_us > p->clock_us)
-			p->clock_us = ts_us;
-		return;
-	}
 
 	if (caplen > room)
 		caplen = room;                 /* beyond any libpcap snaplen */
@@ -452,7 +442,7 @@ static void reader_packet(void *user, int dlt, const uint8_t *pkt, size_t caplen
 	if (!k->fill)
 		k->fill = ring_acquire(&k->ring);
 	hdr.ts_us = ts_us;
-	hdr.clock_us = p->clock_us;
+	hdr.clock_us = clock_us;
 	hdr.caplen = (uint32_t)caplen;
 	hdr.wirelen = (uint32_t)wirelen;
 	hdr.dlt = dlt;
@@ -461,6 +451,22 @@ static void reader_packet(void *user, int dlt, const uint8_t *pkt, size_t caplen
 	if (caplen)
 		memcpy(k->fill->data + k->fill->used + sizeof(hdr), pkt, caplen);
 	k->fill->used += need;
+}
+
+static void reader_packet(void *user, int dlt, const uint8_t *pkt, size_t caplen,
+			  size_t wirelen, uint64_t ts_us)
+{
+	struct pipeline *p = user;
+	uint32_t h = cap_packet_hash(dlt, pkt, caplen);
+	struct pl_core *k = &p->core[((uint64_t)h * (uint64_t)p->ncores) >> 32];
+
+	if (k->threaded) {
+		batch_append(k, p->clock_us, dlt, pkt, caplen, wirelen, ts_us);
+	} else {
+		/* worker 0 is this thread: no copy, same clock as a batch */
+		cap_advance(k->cap, p->clock_us);
+		cap_feed(k->cap, dlt, pkt, caplen, wirelen, ts_us);
+	}
 	if (ts_us > p->clock_us)
 		p->clock_us = ts_us;
 }
